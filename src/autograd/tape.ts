@@ -1,0 +1,246 @@
+/**
+ * The reverse-mode gradient tape.
+ *
+ * While `tape.record(fn)` runs, every op whose inputs the tape watches appends a node: the ids of
+ * its inputs and output and a closure that maps the output's gradient to the inputs' gradients.
+ * `tape.gradient` keeps only the nodes between the sources and the target, walks them backwards
+ * with a map from tensor id to gradient, and sums each gradient down to its input's shape, which
+ * is where broadcasting is undone for every op at once.
+ *
+ * Backward closures are written with public ops, so the ops they run are recorded by any other
+ * tape that is recording at the time: a tape inside another tape's `record` yields higher-order
+ * gradients, as in TensorFlow.
+ * @module
+ */
+import { describe, Tensor, Variable } from "../tensor/tensor.js";
+import { fmt, shapesEqual } from "../tensor/shape.js";
+import { onesLike, zerosLike } from "../tensor/create.js";
+import { add } from "../ops/arithmetic.js";
+import { sumToShape } from "../ops/shape.js";
+
+/** One recorded op. */
+interface TapeNode {
+  readonly op: string;
+  readonly inputIds: number[];
+  readonly inputs: readonly Tensor[];
+  readonly outputId: number;
+  readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
+}
+
+/** Tapes inside whose `record` the program currently is, innermost last. */
+const active: GradientTape[] = [];
+
+/** Sources for {@link GradientTape.gradient}: one tensor, an array, or a record of tensors. */
+export type Sources = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
+
+/** Gradients in the same structure as the {@link Sources} they were asked for. */
+export type Gradients<S extends Sources> = S extends Tensor
+  ? Tensor
+  : S extends readonly Tensor[]
+    ? Tensor[]
+    : { [K in keyof S]: Tensor };
+
+/** Options of {@link GradientTape}. */
+export interface GradientTapeOptions {
+  /** Allow more than one `gradient` call (the tape then keeps its nodes until dropped). */
+  persistent?: boolean;
+}
+
+/**
+ * Records operations so that gradients can be computed by reverse-mode differentiation.
+ *
+ * Trainable variables read inside `record` are watched automatically; call {@link watch} for any
+ * other tensor. Ops run outside every tape's `record` are not recorded and keep nothing alive.
+ *
+ * @example
+ * ```ts
+ * const w = gt.variable(gt.tensor([1, 2]));
+ * const tape = new gt.GradientTape();
+ * const loss = tape.record(() => w.square().sum());
+ * const dw = tape.gradient(loss, w); // [2, 4]
+ * ```
+ */
+export class GradientTape {
+  /** Whether `gradient` may be called more than once. */
+  readonly persistent: boolean;
+  private nodes: TapeNode[] = [];
+  private readonly watched = new Set<number>();
+  private depth = 0;
+  /** False while this tape runs its own backward pass, so it never records itself. */
+  private paused = false;
+  private used = false;
+
+  constructor(options: GradientTapeOptions = {}) {
+    this.persistent = options.persistent ?? false;
+  }
+
+  /**
+   * Runs `fn` with this tape recording and returns what `fn` returns. `fn` must be synchronous:
+   * ops after an `await` run outside the recording.
+   */
+  record<T>(fn: () => T): T {
+    if (typeof fn !== "function") throw new Error(`GradientTape.record: expected a function, got ${describe(fn)}`);
+    if (this.used) throw new Error("GradientTape.record: this non-persistent tape has already computed its gradient; create a new tape for the next step");
+    active.push(this);
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+      active.splice(active.lastIndexOf(this), 1);
+    }
+  }
+
+  /**
+   * Watches `tensor` (or several), so ops that read it are recorded and gradients with respect to
+   * it can be asked for.
+   * @throws Error when given something other than tensors.
+   */
+  watch(tensor: Tensor | readonly Tensor[]): void {
+    const list = Array.isArray(tensor) ? tensor : [tensor];
+    list.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new Error(`GradientTape.watch: argument ${Array.isArray(tensor) ? `at index ${i} ` : ""}is not a tensor: got ${describe(t)}`);
+      this.watched.add(t.id);
+    });
+  }
+
+  /** @internal Called by every op: appends a node when this tape watches one of the inputs. */
+  add(op: string, inputs: readonly Tensor[], output: Tensor, backward: TapeNode["backward"]): void {
+    if (this.paused) return;
+    let watched = false;
+    for (const x of inputs) {
+      if (this.watched.has(x.id)) {
+        watched = true;
+        break;
+      }
+    }
+    if (!watched) return;
+    this.watched.add(output.id);
+    this.nodes.push({ op, inputIds: inputs.map((x) => x.id), inputs, outputId: output.id, backward });
+  }
+
+  /** @internal Watches a trainable variable the moment an op reads it. */
+  watchAccessed(v: Variable): void {
+    if (!this.paused && v.trainable) this.watched.add(v.id);
+  }
+
+  /**
+   * The gradient of `target` with respect to each source, in the structure of `sources`.
+   *
+   * A non-scalar target is differentiated as the sum of its elements, unless `outputGradient`
+   * (same shape as the target) gives the weights. A source that the target does not depend on
+   * gets a gradient of zeros of its shape.
+   *
+   * @throws Error on a second call to a non-persistent tape, when `target` was not computed on
+   * this tape, or when a source is not a tensor.
+   */
+  gradient<S extends Sources>(target: Tensor, sources: S, outputGradient?: Tensor): Gradients<S> {
+    if (this.used) {
+      throw new Error("GradientTape.gradient: a non-persistent tape answers gradient() only once; create it with new GradientTape({ persistent: true }) to ask again");
+    }
+    if (!(target instanceof Tensor)) throw new Error(`GradientTape.gradient: the target is not a tensor: got ${describe(target)}`);
+    const list = flattenSources(sources);
+    if (!this.watched.has(target.id)) {
+      throw new Error(
+        `GradientTape.gradient: the target (${describe(target)}) was not computed on this tape; ` +
+          "compute it inside tape.record(() => ...) from watched tensors or trainable variables",
+      );
+    }
+    if (outputGradient !== undefined && !shapesEqual(outputGradient.shape, target.shape)) {
+      throw new Error(`GradientTape.gradient: outputGradient has shape ${fmt(outputGradient.shape)} but the target has shape ${fmt(target.shape)}`);
+    }
+    if (!this.persistent) this.used = true;
+    const grads = this.backprop(target, outputGradient ?? onesLike(target), new Set(list.map(([, t]) => t.id)));
+    if (!this.persistent) this.nodes = [];
+    const result = list.map(([, t]) => grads.get(t.id) ?? zerosLike(t));
+    return rebuild(sources, result) as Gradients<S>;
+  }
+
+  private backprop(target: Tensor, seed: Tensor, sourceIds: Set<number>): Map<number, Tensor> {
+    const nodes = this.prune(target.id, sourceIds);
+    const grads = new Map<number, Tensor>([[target.id, seed]]);
+    this.paused = true;
+    try {
+      for (let n = nodes.length - 1; n >= 0; n--) {
+        const node = nodes[n];
+        const dy = grads.get(node.outputId);
+        if (dy === undefined) continue;
+        const dxs = node.backward(dy);
+        node.inputs.forEach((x, i) => {
+          const dx = dxs[i];
+          if (dx === null || dx === undefined || x.dtype === "int32") return;
+          const g = sumToShape(dx, x.shape);
+          if (!shapesEqual(g.shape, x.shape)) {
+            throw new Error(`GradientTape: the gradient of ${node.op} for input ${i} has shape ${fmt(dx.shape)}, which does not reduce to the input's shape ${fmt(x.shape)}`);
+          }
+          const id = node.inputIds[i];
+          const prev = grads.get(id);
+          grads.set(id, prev === undefined ? g : add(prev, g));
+        });
+      }
+    } finally {
+      this.paused = false;
+    }
+    return grads;
+  }
+
+  /** The nodes that lie on a path from a source to the target, in recording order. */
+  private prune(targetId: number, sourceIds: Set<number>): TapeNode[] {
+    const reached = new Set(sourceIds);
+    const forward = this.nodes.filter((node) => {
+      if (!node.inputIds.some((id) => reached.has(id))) return false;
+      reached.add(node.outputId);
+      return true;
+    });
+    const needed = new Set([targetId]);
+    const kept: TapeNode[] = [];
+    for (let i = forward.length - 1; i >= 0; i--) {
+      const node = forward[i];
+      if (!needed.has(node.outputId)) continue;
+      kept.push(node);
+      for (const id of node.inputIds) needed.add(id);
+    }
+    return kept.reverse();
+  }
+}
+
+/** @internal Records one op on every tape that is recording and watches one of its inputs. */
+export function recordOp(op: string, inputs: readonly Tensor[], output: Tensor, backward: TapeNode["backward"]): Tensor {
+  for (let i = 0; i < active.length; i++) active[i].add(op, inputs, output, backward);
+  return output;
+}
+
+/** @internal True while some tape is recording; ops skip building backward closures otherwise. */
+export function isRecording(): boolean {
+  return active.length > 0;
+}
+
+/** @internal Reads a variable: auto-watches it on recording tapes and returns its current value. */
+export function readVariable(v: Variable): Tensor {
+  for (let i = 0; i < active.length; i++) active[i].watchAccessed(v);
+  return v.snapshot();
+}
+
+function flattenSources(sources: Sources): [string, Tensor][] {
+  const entries: [string, unknown][] =
+    sources instanceof Tensor
+      ? [["0", sources]]
+      : Array.isArray(sources)
+        ? sources.map((t, i) => [String(i), t])
+        : sources !== null && typeof sources === "object"
+          ? Object.entries(sources)
+          : [["0", sources]];
+  for (const [key, t] of entries) {
+    if (!(t instanceof Tensor)) {
+      const where = sources instanceof Tensor || !(typeof sources === "object" && sources !== null) ? "the source" : Array.isArray(sources) ? `the source at index ${key}` : `the source '${key}'`;
+      throw new Error(`GradientTape.gradient: ${where} is not a tensor: got ${describe(t)}`);
+    }
+  }
+  return entries as [string, Tensor][];
+}
+
+function rebuild(sources: Sources, grads: Tensor[]): Tensor | Tensor[] | Record<string, Tensor> {
+  if (sources instanceof Tensor) return grads[0];
+  if (Array.isArray(sources)) return grads;
+  return Object.fromEntries(Object.keys(sources).map((k, i) => [k, grads[i]]));
+}

@@ -1,0 +1,33 @@
+/**
+ * gradtape: typed-array tensors, a reverse-mode gradient tape, layers, optimizers and a training
+ * loop, in TypeScript with nothing native to install.
+ *
+ * ```ts
+ * import * as gt from "gradtape";
+ * ```
+ * @packageDocumentation
+ */
+import "./ops/methods.js";
+
+export type { DType, TypedArray } from "./tensor/dtype.js";
+export { Tensor, Variable, type NestedArray, type TensorLike, type VariableOptions } from "./tensor/tensor.js";
+export {
+  tensor, zeros, ones, fill, zerosLike, onesLike, randomNormal, randomUniform, variable, setRandomSeed,
+  type Seed, type RandomNormalOptions, type RandomUniformOptions,
+} from "./tensor/create.js";
+
+export { add, sub, mul, div, neg, square, sqrt, exp, log, abs, pow, maximum, minimum, clipByValue } from "./ops/arithmetic.js";
+export { relu, leakyRelu, sigmoid, tanh, softmax, logSoftmax } from "./ops/activations.js";
+export { sum, mean, max, min, type Axis } from "./ops/reductions.js";
+export { matmul } from "./ops/matrix.js";
+export {
+  reshape, transpose, broadcastTo, expandDims, squeeze, slice, pad, concat, gather, unsortedSegmentSum, stopGradient,
+} from "./ops/shape.js";
+export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, argMax, oneHot } from "./ops/compare.js";
+export { cast } from "./ops/lift.js";
+
+export { GradientTape, type GradientTapeOptions, type Sources, type Gradients } from "./autograd/tape.js";
+export { checkGradients, type CheckGradientsOptions, type GradientCheckResult } from "./autograd/check.js";
+
+export * as losses from "./losses/index.js";
+export * as metrics from "./losses/metrics.js";

@@ -1,0 +1,108 @@
+/**
+ * Losses, in Keras' argument order (true values first). Each returns the batch mean as a scalar.
+ * Cross-entropies on logits go through log-softmax (log-sum-exp), so logits of ±1000 give exact,
+ * finite losses and gradients; on probabilities they clip to [1e-7, 1 − 1e-7] as Keras does.
+ * @module
+ */
+import { fmt, shapesEqual } from "../tensor/shape.js";
+import { describe, Tensor, type TensorLike } from "../tensor/tensor.js";
+import { cast, toFloat, toTensor } from "../ops/lift.js";
+import { abs, add, clipByValue, div, exp, log, maximum, mul, neg, square, sub } from "../ops/arithmetic.js";
+import { logSoftmax } from "../ops/activations.js";
+import { oneHot } from "../ops/compare.js";
+import { mean, sum } from "../ops/reductions.js";
+
+/** Keras' epsilon: probabilities are clipped to [EPSILON, 1 − EPSILON] before the logarithm. */
+export const EPSILON = 1e-7;
+
+/** Options of the cross-entropy losses. */
+export interface CrossentropyOptions {
+  /** True when `yPred` holds logits rather than probabilities (default false). */
+  fromLogits?: boolean;
+}
+
+/** A loss: true values and predictions in, the batch mean out. */
+export type LossFn = (yTrue: TensorLike, yPred: Tensor) => Tensor;
+
+/**
+ * Mean of `(yPred − yTrue)²`.
+ * @throws Error naming both shapes when they differ.
+ * @example `gt.losses.meanSquaredError(y, model.call(x))`
+ */
+export function meanSquaredError(yTrue: TensorLike, yPred: Tensor): Tensor {
+  const [t, p] = matched("meanSquaredError", yTrue, yPred);
+  return mean(square(sub(p, t)));
+}
+
+/**
+ * Cross-entropy between integer class labels `yTrue` ([batch]) and per-class scores `yPred`
+ * ([batch, classes]).
+ * @throws Error naming the label and the number of classes when a label is out of range.
+ * @example `gt.losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true })`
+ */
+export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
+  const p = predictions("sparseCategoricalCrossentropy", yPred);
+  const labels = toTensor("sparseCategoricalCrossentropy", yTrue, "int32", "yTrue");
+  const classes = p.shape[p.rank - 1];
+  if (!shapesEqual(labels.shape, p.shape.slice(0, -1))) {
+    throw new Error(`sparseCategoricalCrossentropy: labels of shape ${fmt(labels.shape)} do not match predictions of shape ${fmt(p.shape)}; expected labels of shape ${fmt(p.shape.slice(0, -1))}`);
+  }
+  const ints = labels.dtype === "int32" ? labels : integerLabels(labels);
+  const v = ints.values();
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] < 0 || v[i] >= classes) {
+      throw new Error(`sparseCategoricalCrossentropy: label ${v[i]} at position ${i} is out of range for ${classes} classes; expected 0 <= label < ${classes}`);
+    }
+  }
+  return crossentropy(cast(oneHot(ints, classes), p.dtype), p, options.fromLogits ?? false);
+}
+
+/**
+ * Cross-entropy between one-hot (or probability) targets and per-class scores of the same shape.
+ * @example `gt.losses.categoricalCrossentropy(oneHotLabels, probabilities)`
+ */
+export function categoricalCrossentropy(yTrue: TensorLike, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
+  const [t, p] = matched("categoricalCrossentropy", yTrue, predictions("categoricalCrossentropy", yPred));
+  return crossentropy(t, p, options.fromLogits ?? false);
+}
+
+function crossentropy(target: Tensor, p: Tensor, fromLogits: boolean): Tensor {
+  const logProbs = fromLogits ? logSoftmax(p) : log(clipByValue(div(p, sum(p, -1, true)), EPSILON, 1 - EPSILON));
+  return mean(neg(sum(mul(target, logProbs), -1)));
+}
+
+/**
+ * Binary cross-entropy between 0/1 (or probability) targets and predictions of the same shape.
+ * On logits it uses `max(x, 0) − x·z + log(1 + e^(−|x|))`, which never overflows.
+ * @example `gt.losses.binaryCrossentropy(y, logits, { fromLogits: true })`
+ */
+export function binaryCrossentropy(yTrue: TensorLike, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
+  const [z, x] = matched("binaryCrossentropy", yTrue, predictions("binaryCrossentropy", yPred));
+  if (options.fromLogits) return mean(add(sub(maximum(x, 0), mul(x, z)), log(add(1, exp(neg(abs(x)))))));
+  const q = clipByValue(x, EPSILON, 1 - EPSILON);
+  return mean(neg(add(mul(z, log(q)), mul(sub(1, z), log(sub(1, q))))));
+}
+
+function predictions(op: string, yPred: Tensor): Tensor {
+  if (!(yPred instanceof Tensor)) throw new Error(`${op}: yPred must be a tensor, got ${describe(yPred)}`);
+  const p = toFloat(op, yPred, "yPred");
+  if (p.rank === 0 || p.shape[p.rank - 1] === 0) throw new Error(`${op}: yPred of shape ${fmt(p.shape)} has no class axis`);
+  return p;
+}
+
+function matched(op: string, yTrue: TensorLike, yPred: Tensor): [Tensor, Tensor] {
+  if (!(yPred instanceof Tensor)) throw new Error(`${op}: yPred must be a tensor, got ${describe(yPred)}`);
+  const p = toFloat(op, yPred, "yPred");
+  let t = toTensor(op, yTrue, p.dtype, "yTrue");
+  if (t.dtype !== p.dtype) t = cast(t, p.dtype);
+  if (!shapesEqual(t.shape, p.shape)) throw new Error(`${op}: yTrue has shape ${fmt(t.shape)} but yPred has shape ${fmt(p.shape)}; they must match`);
+  return [t, p];
+}
+
+function integerLabels(labels: Tensor): Tensor {
+  const v = labels.values();
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isInteger(v[i])) throw new Error(`sparseCategoricalCrossentropy: label ${v[i]} at position ${i} is not an integer class index`);
+  }
+  return cast(labels, "int32");
+}

@@ -1,0 +1,222 @@
+/**
+ * The `Tensor`: an immutable n-dimensional array over a typed array, and the `Variable` whose value
+ * an optimizer replaces.
+ * @module
+ */
+import { allocate, type DType, type TypedArray } from "./dtype.js";
+import { sizeOf, stridesOf } from "./shape.js";
+import { formatTensor } from "./format.js";
+import { copyStrided } from "../kernels/layout.js";
+
+let nextId = 0;
+
+/** A nested array of numbers, as `toArray()` returns and `tensor()` accepts. */
+export type NestedArray = number | NestedArray[];
+
+/** Anything an op accepts where it takes a tensor: plain numbers and arrays are lifted. */
+export type TensorLike = Tensor | number | NestedArray | TypedArray;
+
+/**
+ * An immutable n-dimensional array of numbers.
+ *
+ * A tensor is a view: a typed array plus a shape, strides and an offset, so transposes, slices and
+ * broadcasts share memory instead of copying. Nothing ever writes into a tensor's memory after it
+ * is made, which is what lets the gradient tape keep references instead of copies.
+ *
+ * Ops are available as methods (`x.add(y)`, `x.matmul(w)`, `x.sum()`) and as root functions.
+ *
+ * @example
+ * ```ts
+ * const x = gt.tensor([[1, 2], [3, 4]]);
+ * x.mul(2).sum().toArray(); // 20
+ * ```
+ */
+export class Tensor {
+  /**
+   * Identity of the value for the gradient tape. A variable's snapshots share the variable's id, so
+   * that gradients with respect to a variable collect what flowed through any of its reads.
+   * @internal
+   */
+  readonly id: number;
+  /** @internal */ protected _buffer: TypedArray;
+  /** @internal */ protected _shape: readonly number[];
+  /** @internal */ protected _strides: readonly number[];
+  /** @internal */ protected _offset: number;
+  /** @internal */ protected _dtype: DType;
+  /** @internal */ protected _size: number;
+  /** @internal */ protected _contiguous: boolean;
+  /** Materialized row-major copy of a strided view, made once on first need. */
+  private _dense: TypedArray | undefined;
+
+  /** @internal Use {@link tensor} and the other creation functions instead. */
+  constructor(buffer: TypedArray, shape: readonly number[], dtype: DType, strides?: readonly number[], offset = 0, id?: number) {
+    this.id = id ?? nextId++;
+    this._buffer = buffer;
+    this._shape = Object.freeze(shape.slice());
+    this._dtype = dtype;
+    this._size = sizeOf(shape);
+    this._strides = strides ?? stridesOf(shape);
+    this._offset = offset;
+    this._contiguous = strides === undefined || isRowMajor(shape, strides);
+  }
+
+  /** The size of each dimension. */
+  get shape(): readonly number[] {
+    return this._shape;
+  }
+  /** The element type: `'float32'`, `'float64'` or `'int32'`. */
+  get dtype(): DType {
+    return this._dtype;
+  }
+  /** The number of dimensions. */
+  get rank(): number {
+    return this._shape.length;
+  }
+  /** The number of elements. */
+  get size(): number {
+    return this._size;
+  }
+  /** @internal Strides of the view into {@link Tensor.buffer}. */
+  get strides(): readonly number[] {
+    return this._strides;
+  }
+  /** @internal Offset of the first element in {@link Tensor.buffer}. */
+  get offset(): number {
+    return this._offset;
+  }
+  /** @internal The typed array the view reads; shared, never to be written. */
+  get buffer(): TypedArray {
+    return this._buffer;
+  }
+  /** @internal True when the view is row-major without gaps. */
+  get isContiguous(): boolean {
+    return this._contiguous;
+  }
+
+  /**
+   * @internal The elements in row-major order, without copying when the view is already
+   * contiguous. Shared memory: kernels read it, nobody writes it.
+   */
+  values(): TypedArray {
+    if (this._contiguous) {
+      const b = this._buffer;
+      return this._offset === 0 && b.length === this._size ? b : b.subarray(this._offset, this._offset + this._size);
+    }
+    if (this._dense === undefined) {
+      this._dense = allocate(this._dtype, this._size);
+      copyStrided(this._dense, this._buffer, this._shape, this._strides, this._offset);
+    }
+    return this._dense;
+  }
+
+  /** The elements as a new row-major typed array that the caller owns and may change. */
+  data(): TypedArray {
+    return this.values().slice();
+  }
+
+  /** The elements as nested arrays (a plain number for a rank-0 tensor). */
+  toArray(): NestedArray {
+    const flat = this.values();
+    if (this.rank === 0) return flat[0];
+    const build = (dim: number, start: number): NestedArray[] => {
+      const n = this._shape[dim];
+      const inner = sizeOf(this._shape.slice(dim + 1));
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = dim === this.rank - 1 ? flat[start + i] : build(dim + 1, start + i * inner);
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /**
+   * The single element of a tensor with one element, as a number.
+   * @throws Error when the tensor has more or fewer than one element.
+   */
+  item(): number {
+    if (this._size !== 1) throw new Error(`item: the tensor has shape [${this._shape.join(", ")}] (${this._size} elements); item() needs exactly one`);
+    return this.values()[0];
+  }
+
+  /** A readable rendering: dtype, shape and the values, eliding the middle of large tensors. */
+  toString(): string {
+    return formatTensor(this);
+  }
+}
+
+function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+let nextVariable = 0;
+
+/** Options of {@link variable}. */
+export interface VariableOptions {
+  /** A name for summaries, errors and checkpoints; defaults to `variable_N`. */
+  name?: string;
+  /** Whether tapes watch it automatically and `trainableVariables` lists it (default true). */
+  trainable?: boolean;
+}
+
+/**
+ * A tensor whose value can be replaced with {@link Variable.assign}: the weights of a model.
+ *
+ * Assigning swaps in another immutable value; it never writes into the old one, so a gradient
+ * tape that read the variable before an update still sees the value it used.
+ */
+export class Variable extends Tensor {
+  /** The variable's name. */
+  readonly name: string;
+  /** Whether gradient tapes watch this variable without being told. */
+  readonly trainable: boolean;
+
+  /** @internal Use {@link variable}. */
+  constructor(initial: Tensor, options: VariableOptions = {}) {
+    super(initial.values(), initial.shape, initial.dtype);
+    this.name = options.name ?? `variable_${nextVariable++}`;
+    this.trainable = options.trainable ?? true;
+  }
+
+  /**
+   * Replaces the value. The new value must have the variable's shape and dtype.
+   * @throws Error naming both shapes or both dtypes when they differ.
+   */
+  assign(value: Tensor): this {
+    if (!(value instanceof Tensor)) throw new Error(`Variable '${this.name}'.assign: expected a Tensor, got ${describe(value)}`);
+    if (value.dtype !== this._dtype) {
+      throw new Error(`Variable '${this.name}'.assign: dtype mismatch: the variable is ${this._dtype}, the value is ${value.dtype}`);
+    }
+    if (value.shape.length !== this._shape.length || value.shape.some((d, i) => d !== this._shape[i])) {
+      throw new Error(`Variable '${this.name}'.assign: shape mismatch: the variable is [${this._shape.join(", ")}], the value is [${value.shape.join(", ")}]`);
+    }
+    this._buffer = value.values();
+    this._strides = stridesOf(this._shape);
+    this._offset = 0;
+    this._contiguous = true;
+    return this;
+  }
+
+  /**
+   * @internal The current value as a plain tensor with the variable's id: what an op reads and a
+   * tape keeps, unaffected by later assignments.
+   */
+  snapshot(): Tensor {
+    return new Tensor(this._buffer, this._shape, this._dtype, undefined, 0, this.id);
+  }
+}
+
+/** @internal A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (value instanceof Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(", ")}]`;
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
+  return `${typeof value} ${String(value)}`;
+}
