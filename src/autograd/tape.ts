@@ -128,8 +128,8 @@ export class GradientTape {
    * The gradient of `target` with respect to each source, in the structure of `sources`.
    *
    * A non-scalar target is differentiated as the sum of its elements, unless `outputGradient`
-   * (same shape as the target) gives the weights. A source that the target does not depend on
-   * gets a gradient of zeros of its shape.
+   * (same shape as the target) gives the weights. A source that the target does not depend on, or
+   * that the tape does not watch, gets a gradient of zeros of its shape.
    *
    * @throws Error on a second call to a non-persistent tape, when `target` was not computed on
    * this tape, or when a source is not a tensor.
@@ -150,7 +150,10 @@ export class GradientTape {
       throw new Error(`GradientTape.gradient: outputGradient has shape ${fmt(outputGradient.shape)} but the target has shape ${fmt(target.shape)}`);
     }
     if (!this.persistent) this.used = true;
-    const grads = this.backprop(target, outputGradient ?? onesLike(target), new Set(list.map(([, t]) => t.id)));
+    // As in TensorFlow, only watched tensors (and results recorded from them) are differentiable
+    // sources; any other source reads as a constant and gets zeros.
+    const sourceIds = new Set(list.map(([, t]) => t.id).filter((id) => this.watched.has(id)));
+    const grads = this.backprop(target, outputGradient ?? onesLike(target), sourceIds);
     if (!this.persistent) this.nodes = [];
     const result = list.map(([, t]) => grads.get(t.id) ?? zerosLike(t));
     return rebuild(sources, result) as Gradients<S>;

@@ -6,7 +6,7 @@
 import { normalizeAxis, sizeOf } from "../tensor/shape.js";
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { softmaxKernel } from "../kernels/softmax.js";
-import { output, toFloat, unary } from "./lift.js";
+import { cast, output, toFloat, unary } from "./lift.js";
 import { add, exp, mul, square, sub } from "./arithmetic.js";
 import { greater } from "./compare.js";
 import { sum } from "./reductions.js";
@@ -24,7 +24,7 @@ export function relu(x: TensorLike): Tensor {
 export function leakyRelu(x: TensorLike, alpha = 0.2): Tensor {
   if (typeof alpha !== "number" || !Number.isFinite(alpha)) throw new Error(`leakyRelu: alpha must be a finite number, got ${String(alpha)}`);
   const t = toFloat("leakyRelu", x);
-  return unary("leakyRelu", t, (v) => (v < 0 ? alpha * v : v), (dy) => mul(dy, add(mul(greater(t, 0), 1 - alpha), alpha)));
+  return unary("leakyRelu", t, (v) => (v < 0 ? alpha * v : v), (dy) => mul(dy, add(mul(cast(greater(t, 0), t.dtype), 1 - alpha), alpha)));
 }
 
 /** The logistic function `1 / (1 + e⁻ˣ)`, computed without overflow for large |x|. */

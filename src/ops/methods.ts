@@ -52,6 +52,7 @@ declare module "../tensor/tensor.js" {
     /** {@link equal} */ equal(b: TensorLike): Tensor;
     /** {@link greater} */ greater(b: TensorLike): Tensor;
     /** {@link less} */ less(b: TensorLike): Tensor;
+    /** {@link sign} */ sign(): Tensor;
     /** {@link cast} */ cast(dtype: DType): Tensor;
     /** {@link stopGradient} */ stopGradient(): Tensor;
   }
@@ -95,5 +96,6 @@ p.argMax = function (axis) { return c.argMax(this, axis); };
 p.equal = function (b) { return c.equal(this, b); };
 p.greater = function (b) { return c.greater(this, b); };
 p.less = function (b) { return c.less(this, b); };
+p.sign = function () { return c.sign(this); };
 p.cast = function (dtype) { return cast(this, dtype); };
 p.stopGradient = function () { return s.stopGradient(this); };

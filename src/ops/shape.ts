@@ -5,7 +5,7 @@
  * @module
  */
 import { allocate } from "../tensor/dtype.js";
-import { broadcastShapes, broadcastStrides, checkShape, fmt, normalizeAxis, shapesEqual, sizeOf, stridesOf } from "../tensor/shape.js";
+import { broadcastStrides, checkShape, fmt, normalizeAxis, shapesEqual, sizeOf, stridesOf } from "../tensor/shape.js";
 import { describe, Tensor, type TensorLike } from "../tensor/tensor.js";
 import { concatKernel, gatherKernel, padKernel, scatterAddKernel } from "../kernels/layout.js";
 import { output, outputView, toTensor } from "./lift.js";
@@ -66,8 +66,8 @@ export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   const t = toTensor("broadcastTo", x);
   checkShape(shape, "broadcastTo");
   if (shapesEqual(t.shape, shape)) return t;
-  const joint = shape.length >= t.rank ? broadcastShapes("broadcastTo", t.shape, shape) : undefined;
-  if (joint === undefined || !shapesEqual(joint, shape)) {
+  const fits = shape.length >= t.rank && t.shape.every((d, i) => d === 1 || d === shape[shape.length - t.rank + i]);
+  if (!fits) {
     throw new Error(`broadcastTo: a tensor of shape ${fmt(t.shape)} cannot be broadcast to ${fmt(shape)}`);
   }
   const y = new Tensor(t.buffer, shape, t.dtype, broadcastStrides(t.shape, t.strides, shape), t.offset);
