@@ -26,8 +26,12 @@ export {
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, argMax, oneHot } from "./ops/compare.js";
 export { cast } from "./ops/lift.js";
 
-export { GradientTape, type GradientTapeOptions, type Sources, type Gradients } from "./autograd/tape.js";
+export { GradientTape, noGrad, type GradientTapeOptions, type Sources, type Gradients } from "./autograd/tape.js";
+export { customGradient, type CustomGradientResult } from "./autograd/custom.js";
 export { checkGradients, type CheckGradientsOptions, type GradientCheckResult } from "./autograd/check.js";
 
 export * as losses from "./losses/index.js";
 export * as metrics from "./losses/metrics.js";
+export * as data from "./data/index.js";
+export * as optim from "./optim/index.js";
+export { zip } from "./optim/zip.js";

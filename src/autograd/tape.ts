@@ -218,6 +218,20 @@ export function isRecording(): boolean {
   return active.length > 0;
 }
 
+/**
+ * Runs `fn` with every tape paused: nothing it computes is recorded, as in PyTorch's
+ * `torch.no_grad()`. Inference (`model.predict`) runs this way.
+ * @example `const probs = gt.noGrad(() => model.call(x).softmax());`
+ */
+export function noGrad<T>(fn: () => T): T {
+  const saved = active.splice(0, active.length);
+  try {
+    return fn();
+  } finally {
+    active.push(...saved);
+  }
+}
+
 /** @internal Reads a variable: auto-watches it on recording tapes and returns its current value. */
 export function readVariable(v: Variable): Tensor {
   for (let i = 0; i < active.length; i++) active[i].watchAccessed(v);

@@ -216,3 +216,38 @@ describe("structure, pruning and untaped ops", () => {
     expect(tape.gradient(y, w).item()).toBe(12);
   });
 });
+
+describe("customGradient and noGrad", () => {
+  it("a custom op uses its own gradient rule, and that rule differentiates again", () => {
+    // f(x) = x² with the true gradient given by hand: 2x·dy.
+    const sq = gt.customGradient((x) => ({ value: x.mul(x), gradFunc: (dy) => [dy.mul(x).mul(2)] }));
+    const x = f64([3, -1]);
+    const r = gt.checkGradients((t) => sq(t).pow(2), [x]);
+    expect(r.maxRelativeError).toBeLessThan(1e-8);
+    const outer = new gt.GradientTape();
+    outer.watch(x);
+    const g = outer.record(() => {
+      const inner = new gt.GradientTape();
+      inner.watch(x);
+      const y = inner.record(() => sq(x).sum());
+      return inner.gradient(y, x);
+    });
+    expect(arr(g)).toEqual([6, -2]);
+    expect(arr(outer.gradient(g, x))).toEqual([2, 2]);
+  });
+  it("a custom rule replaces the derived one: gradient clipping in the backward pass only", () => {
+    const clipGrad = gt.customGradient((x) => ({ value: x.mul(1), gradFunc: (dy) => [dy.clipByValue(-1, 1)] }));
+    const x = f64([2]);
+    const tape = new gt.GradientTape();
+    tape.watch(x);
+    const y = tape.record(() => clipGrad(x).mul(10).sum());
+    expect(y.item()).toBe(20);
+    expect(tape.gradient(y, x).item()).toBe(1);
+  });
+  it("noGrad runs ops without recording them", () => {
+    const w = gt.variable(f64([1]));
+    const tape = new gt.GradientTape();
+    const y = tape.record(() => gt.noGrad(() => w.mul(3)));
+    expect(() => tape.gradient(y, w)).toThrow(/not computed on this tape/);
+  });
+});
