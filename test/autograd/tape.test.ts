@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
 
-const f64 = (v: number | number[]) => gt.tensor(v, undefined, "float64");
+const f64 = (v: gt.NestedArray) => gt.tensor(v, undefined, "float64");
 const arr = (t: gt.Tensor) => Array.from(t.data());
 
 describe("hand-built scalar expressions", () => {
