@@ -1,0 +1,161 @@
+/**
+ * Adam (Kingma & Ba, 2015) with PyTorch's formulas, optionally AMSGrad.
+ * @module
+ */
+import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
+import { checkBoolean, checkNumber, checkOptionNames, nonNegative, positive } from "./options.js";
+import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+
+/** The hyperparameters of one {@link adamUpdate}. */
+export interface AdamHyperparameters {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  amsgrad: boolean;
+  weightDecay: number;
+}
+
+/** Adam's slots for one weight: the moment estimates, and AMSGrad's running maximum of `v`. */
+export interface AdamSlots {
+  m?: FloatArray;
+  v?: FloatArray;
+  vMax?: FloatArray;
+}
+
+/**
+ * One Adam step for one weight array, as a pure function (new arrays; the inputs are not written).
+ *
+ * With `g ← grad + weightDecay·w` and `t = step + 1` (PyTorch's `torch.optim.Adam`):
+ * ```
+ * m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²      (both start at 0)
+ * v̂ ← v, or with AMSGrad vMax ← max(vMax, v) and v̂ ← vMax
+ * w ← w − (lr / (1 − β1ᵗ)) · m / (√v̂ / √(1 − β2ᵗ) + ε)
+ * ```
+ * Keras adds ε to `√v` before the bias correction of the step size instead, so its ε is in effect
+ * `√(1 − β2ᵗ)` times larger; its default 1e-7 is not PyTorch's 1e-8.
+ *
+ * @param weight - the current values.
+ * @param grad - the gradient, as many elements.
+ * @param slots - the slots from the previous step (empty before the first).
+ * @param step - the updates already applied to this weight (0 for the first).
+ * @param hp - the hyperparameters.
+ * @returns the new weight and slots.
+ * @throws Error when lengths differ.
+ * @example
+ * ```ts
+ * const hp = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false, weightDecay: 0 };
+ * const r = gt.optim.adamUpdate(new Float64Array([1]), new Float64Array([1]), {}, 0, hp); // w ≈ 0.9
+ * ```
+ */
+export function adamUpdate(weight: FloatArray, grad: FloatArray, slots: AdamSlots, step: number, hp: AdamHyperparameters): { weight: FloatArray; m: FloatArray; v: FloatArray; vMax?: FloatArray } {
+  checkLengths("adamUpdate", weight, grad, { m: slots.m, v: slots.v, vMax: slots.vMax });
+  const { learningRate: lr, beta1, beta2, epsilon, amsgrad, weightDecay: wd } = hp;
+  const t = step + 1;
+  const stepSize = lr / (1 - Math.pow(beta1, t));
+  const correction2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+  const n = weight.length;
+  const w = allocateLike(weight);
+  const m = allocateLike(weight);
+  const v = allocateLike(weight);
+  const vMax = amsgrad ? allocateLike(weight) : undefined;
+  const { m: m0, v: v0, vMax: vMax0 } = slots;
+  for (let i = 0; i < n; i++) {
+    const g = grad[i] + wd * weight[i];
+    m[i] = beta1 * (m0 === undefined ? 0 : m0[i]) + (1 - beta1) * g;
+    v[i] = beta2 * (v0 === undefined ? 0 : v0[i]) + (1 - beta2) * g * g;
+    let vHat = v[i];
+    if (vMax !== undefined) {
+      const previous = vMax0 === undefined ? 0 : vMax0[i];
+      vMax[i] = previous > vHat ? previous : vHat;
+      vHat = vMax[i];
+    }
+    w[i] = weight[i] - (stepSize * m[i]) / (Math.sqrt(vHat) / correction2Sqrt + epsilon);
+  }
+  return vMax === undefined ? { weight: w, m, v } : { weight: w, m, v, vMax };
+}
+
+/** Options of {@link Adam}. */
+export interface AdamOptions extends OptimizerOptions {
+  /** Step size, or a schedule (default 0.001). */
+  learningRate?: OptimizerOptions["learningRate"];
+  /** Decay of the first-moment estimate, in [0, 1) (default 0.9). */
+  beta1?: number;
+  /** Decay of the second-moment estimate, in [0, 1) (default 0.999). */
+  beta2?: number;
+  /** Added to the denominator, > 0 (default 1e-8, PyTorch's, with PyTorch's placement). */
+  epsilon?: number;
+  /** Use AMSGrad's running maximum of the second moment (default false). */
+  amsgrad?: boolean;
+  /** Coupled L2 penalty added to the gradient, as PyTorch's Adam does (default 0). Decoupled decay (AdamW) is a different rule, not this. */
+  weightDecay?: number;
+}
+
+/** What {@link Adam.getConfig} returns. */
+export interface AdamConfig extends OptimizerConfig {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  amsgrad: boolean;
+  weightDecay: number;
+}
+
+const ADAM_OPTIONS = [...BASE_OPTIONS, "beta1", "beta2", "epsilon", "amsgrad", "weightDecay"];
+
+/**
+ * Adam with PyTorch's formulas (see {@link adamUpdate}); epsilon defaults to PyTorch's 1e-8, not
+ * Keras' 1e-7, because it sits where PyTorch puts it. Bias correction counts the updates of each
+ * variable, as PyTorch does, so a variable that missed some steps is corrected for its own count.
+ *
+ * Slots per variable: `m`, `v`, and `vMax` with AMSGrad.
+ *
+ * @throws Error for a negative or non-finite learning rate, a beta outside [0, 1), epsilon <= 0,
+ * negative weight decay, invalid clipping, or an unknown option name.
+ * @example
+ * ```ts
+ * const opt = new gt.optim.Adam({ learningRate: 1e-3 });
+ * opt.applyGradients(gt.zip(grads, model.trainableVariables));
+ * ```
+ */
+export class Adam extends Optimizer {
+  /** Decay of the first moment. */
+  readonly beta1: number;
+  /** Decay of the second moment. */
+  readonly beta2: number;
+  /** The denominator's epsilon. */
+  readonly epsilon: number;
+  /** Whether AMSGrad is used. */
+  readonly amsgrad: boolean;
+  /** The coupled L2 weight decay. */
+  readonly weightDecay: number;
+
+  constructor(options: AdamOptions = {}) {
+    super("Adam", checkOptionNames("Adam", options, ADAM_OPTIONS), 0.001);
+    const o = options as Record<string, unknown>;
+    const beta = (label: string, value: unknown): number => checkNumber("Adam", label, value, (b) => b >= 0 && b < 1, "in [0, 1)");
+    this.beta1 = beta("beta1", o.beta1 ?? 0.9);
+    this.beta2 = beta("beta2", o.beta2 ?? 0.999);
+    this.epsilon = positive("Adam", "epsilon", o.epsilon ?? 1e-8);
+    this.amsgrad = checkBoolean("Adam", "amsgrad", o.amsgrad ?? false);
+    this.weightDecay = nonNegative("Adam", "weight decay", o.weightDecay ?? 0);
+  }
+
+  /** The hyperparameters, as options that rebuild an equal optimizer. */
+  override getConfig(): AdamConfig {
+    return super.getConfig() as AdamConfig;
+  }
+
+  protected slotNames(): readonly string[] {
+    return this.amsgrad ? ["m", "v", "vMax"] : ["m", "v"];
+  }
+
+  protected hyperparameters(): Record<string, number | boolean> {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, weightDecay: this.weightDecay };
+  }
+
+  protected update(weight: FloatArray, grad: FloatArray, entry: SlotEntry, learningRate: number): SlotUpdate {
+    const { beta1, beta2, epsilon, amsgrad, weightDecay } = this;
+    const { weight: w, ...slots } = adamUpdate(weight, grad, entry.slots, entry.step, { learningRate, beta1, beta2, epsilon, amsgrad, weightDecay });
+    return { weight: w, slots };
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * RMSprop (Hinton's lecture 6e) with PyTorch's formulas: optional momentum and centering.
+ * @module
+ */
+import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
+import { checkBoolean, checkNumber, checkOptionNames, nonNegative, positive } from "./options.js";
+import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+
+/** The hyperparameters of one {@link rmspropUpdate}. */
+export interface RMSpropHyperparameters {
+  learningRate: number;
+  rho: number;
+  epsilon: number;
+  momentum: number;
+  centered: boolean;
+  weightDecay: number;
+}
+
+/** RMSprop's slots for one weight. */
+export interface RMSpropSlots {
+  /** Running mean of g². */
+  squareAvg?: FloatArray;
+  /** Running mean of g (centered only). */
+  gradAvg?: FloatArray;
+  /** The momentum buffer (momentum > 0 only). */
+  momentumBuffer?: FloatArray;
+}
+
+/**
+ * One RMSprop step for one weight array, as a pure function (new arrays; the inputs are not
+ * written). With `g ← grad + weightDecay·w` (PyTorch's `torch.optim.RMSprop`, whose `alpha` is
+ * `rho` here), every average starting at 0:
+ * ```
+ * s ← ρ·s + (1 − ρ)·g²
+ * centered: ḡ ← ρ·ḡ + (1 − ρ)·g;  d ← √(s − ḡ²) + ε     else: d ← √s + ε
+ * momentum m > 0: b ← m·b + g/d;  w ← w − lr·b            else: w ← w − lr·g/d
+ * ```
+ * Keras puts ε inside the square root (`√(s + ε)`) and the learning rate inside the momentum
+ * buffer, so the two agree only approximately.
+ *
+ * @param weight - the current values.
+ * @param grad - the gradient, as many elements.
+ * @param slots - the slots from the previous step (empty before the first).
+ * @param hp - the hyperparameters.
+ * @returns the new weight and slots.
+ * @throws Error when lengths differ.
+ * @example
+ * ```ts
+ * const hp = { learningRate: 0.01, rho: 0.9, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0 };
+ * gt.optim.rmspropUpdate(new Float64Array([1]), new Float64Array([1]), {}, hp); // w = 1 − 0.01/(√0.1 + 1e-8)
+ * ```
+ */
+export function rmspropUpdate(weight: FloatArray, grad: FloatArray, slots: RMSpropSlots, hp: RMSpropHyperparameters): { weight: FloatArray } & RMSpropSlots & { squareAvg: FloatArray } {
+  checkLengths("rmspropUpdate", weight, grad, { squareAvg: slots.squareAvg, gradAvg: slots.gradAvg, momentumBuffer: slots.momentumBuffer });
+  const { learningRate: lr, rho, epsilon, momentum, centered, weightDecay: wd } = hp;
+  const n = weight.length;
+  const w = allocateLike(weight);
+  const s = allocateLike(weight);
+  const a = centered ? allocateLike(weight) : undefined;
+  const b = momentum > 0 ? allocateLike(weight) : undefined;
+  const { squareAvg: s0, gradAvg: a0, momentumBuffer: b0 } = slots;
+  for (let i = 0; i < n; i++) {
+    const g = grad[i] + wd * weight[i];
+    s[i] = rho * (s0 === undefined ? 0 : s0[i]) + (1 - rho) * g * g;
+    let d: number;
+    if (a !== undefined) {
+      a[i] = rho * (a0 === undefined ? 0 : a0[i]) + (1 - rho) * g;
+      // s ≥ ḡ² holds exactly, but rounding can put it a hair below, where PyTorch's sqrt gives NaN.
+      const variance = s[i] - a[i] * a[i];
+      d = Math.sqrt(variance > 0 ? variance : 0) + epsilon;
+    } else {
+      d = Math.sqrt(s[i]) + epsilon;
+    }
+    if (b !== undefined) {
+      b[i] = momentum * (b0 === undefined ? 0 : b0[i]) + g / d;
+      w[i] = weight[i] - lr * b[i];
+    } else {
+      w[i] = weight[i] - (lr * g) / d;
+    }
+  }
+  const out: { weight: FloatArray } & RMSpropSlots & { squareAvg: FloatArray } = { weight: w, squareAvg: s };
+  if (a !== undefined) out.gradAvg = a;
+  if (b !== undefined) out.momentumBuffer = b;
+  return out;
+}
+
+/** Options of {@link RMSprop}. */
+export interface RMSpropOptions extends OptimizerOptions {
+  /** Step size, or a schedule (default 0.001, Keras' default). */
+  learningRate?: OptimizerOptions["learningRate"];
+  /** Decay of the running mean of g², in [0, 1) (default 0.9, Keras' default; PyTorch's `alpha`). */
+  rho?: number;
+  /** Added to the denominator, > 0 (default 1e-8, PyTorch's, with PyTorch's placement). */
+  epsilon?: number;
+  /** Momentum factor >= 0 (default 0). */
+  momentum?: number;
+  /** Divide by an estimate of the variance instead of the raw second moment (default false). */
+  centered?: boolean;
+  /** Coupled L2 penalty added to the gradient (default 0). */
+  weightDecay?: number;
+}
+
+/** What {@link RMSprop.getConfig} returns. */
+export interface RMSpropConfig extends OptimizerConfig {
+  rho: number;
+  epsilon: number;
+  momentum: number;
+  centered: boolean;
+  weightDecay: number;
+}
+
+const RMSPROP_OPTIONS = [...BASE_OPTIONS, "rho", "epsilon", "momentum", "centered", "weightDecay"];
+
+/**
+ * RMSprop with PyTorch's formulas (see {@link rmspropUpdate}) and Keras' default learning rate
+ * and rho. Epsilon defaults to 1e-8 (PyTorch's; it sits outside the square root as in PyTorch).
+ *
+ * Slots per variable: `squareAvg`, plus `gradAvg` when centered and `momentumBuffer` with momentum.
+ *
+ * @throws Error for a negative or non-finite learning rate, rho outside [0, 1), epsilon <= 0,
+ * negative momentum or weight decay, invalid clipping, or an unknown option name.
+ * @example
+ * ```ts
+ * const opt = new gt.optim.RMSprop({ learningRate: 1e-3, momentum: 0.9 });
+ * opt.applyGradients(gt.zip(grads, model.trainableVariables));
+ * ```
+ */
+export class RMSprop extends Optimizer {
+  /** Decay of the running mean of g². */
+  readonly rho: number;
+  /** The denominator's epsilon. */
+  readonly epsilon: number;
+  /** The momentum factor. */
+  readonly momentum: number;
+  /** Whether the variance estimate is centered. */
+  readonly centered: boolean;
+  /** The coupled L2 weight decay. */
+  readonly weightDecay: number;
+
+  constructor(options: RMSpropOptions = {}) {
+    super("RMSprop", checkOptionNames("RMSprop", options, RMSPROP_OPTIONS), 0.001);
+    const o = options as Record<string, unknown>;
+    this.rho = checkNumber("RMSprop", "rho", o.rho ?? 0.9, (r) => r >= 0 && r < 1, "in [0, 1)");
+    this.epsilon = positive("RMSprop", "epsilon", o.epsilon ?? 1e-8);
+    this.momentum = nonNegative("RMSprop", "momentum", o.momentum ?? 0);
+    this.centered = checkBoolean("RMSprop", "centered", o.centered ?? false);
+    this.weightDecay = nonNegative("RMSprop", "weight decay", o.weightDecay ?? 0);
+  }
+
+  /** The hyperparameters, as options that rebuild an equal optimizer. */
+  override getConfig(): RMSpropConfig {
+    return super.getConfig() as RMSpropConfig;
+  }
+
+  protected slotNames(): readonly string[] {
+    return ["squareAvg", ...(this.centered ? ["gradAvg"] : []), ...(this.momentum > 0 ? ["momentumBuffer"] : [])];
+  }
+
+  protected hyperparameters(): Record<string, number | boolean> {
+    return { rho: this.rho, epsilon: this.epsilon, momentum: this.momentum, centered: this.centered, weightDecay: this.weightDecay };
+  }
+
+  protected update(weight: FloatArray, grad: FloatArray, entry: SlotEntry, learningRate: number): SlotUpdate {
+    const { rho, epsilon, momentum, centered, weightDecay } = this;
+    const { weight: w, ...slots } = rmspropUpdate(weight, grad, entry.slots, { learningRate, rho, epsilon, momentum, centered, weightDecay });
+    return { weight: w, slots: slots as Record<string, FloatArray> };
+  }
+}
