@@ -35,3 +35,12 @@ export * as metrics from "./losses/metrics.js";
 export * as data from "./data/index.js";
 export * as optim from "./optim/index.js";
 export { zip } from "./optim/zip.js";
+export * as layers from "./layers/index.js";
+export { sequential, Model, type ModelOptions, type PredictOptions } from "./layers/model.js";
+export * as initializers from "./layers/initializers.js";
+export * as callbacks from "./training/callbacks.js";
+export {
+  trainStep, History, NonFiniteLossError,
+  type TrainableModel, type TrainStepResult, type CompileOptions, type FitOptions, type EvaluateOptions, type Logs, type Callback,
+} from "./training/index.js";
+export * as plot from "./plot/svg.js";

@@ -1,0 +1,23 @@
+/**
+ * Layers and models, as `gt.layers`: `dense`, activation layers, `dropout`, `flatten`, and
+ * `sequential` to stack them (also at the root: `gt.sequential`).
+ *
+ * ```ts
+ * const model = gt.sequential([
+ *   gt.layers.dense({ units: 128, activation: "relu", inputShape: [784] }),
+ *   gt.layers.dropout({ rate: 0.2, seed: 1 }),
+ *   gt.layers.dense({ units: 10, activation: "softmax" }),
+ * ]);
+ * ```
+ * @module
+ */
+export { Layer, type LayerOptions, type LayerConfig, type LayerShape, type CallOptions, type AddWeightOptions } from "./layer.js";
+export { Dense, dense, type DenseOptions } from "./dense.js";
+export {
+  Activation, activation, relu, sigmoid, tanh, softmax, leakyRelu, getActivation, ACTIVATION_NAMES,
+  type ActivationName, type ActivationParams, type ActivationLayerOptions,
+} from "./activations.js";
+export { Dropout, dropout, type DropoutOptions } from "./dropout.js";
+export { Flatten, flatten } from "./flatten.js";
+export { Model, sequential, type ModelOptions, type ModelConfig, type PredictOptions } from "./model.js";
+export { layerFromConfig, modelFromConfig } from "./serialize.js";

@@ -1,0 +1,156 @@
+/**
+ * Weight initializers, with Keras' formulas and defaults. Every one draws from a seeded
+ * `seedrandom` generator: the same seed gives the same weights; without a seed the draws come
+ * from the global stream (`gt.setRandomSeed`), so programs are still repeatable from the start.
+ *
+ * Fans follow Keras: for a kernel `[inputDim, units]` fanIn is inputDim and fanOut is units; for
+ * a vector both are its length; for higher ranks the leading dimensions are a receptive field.
+ * @module
+ */
+import { allocate, type DType } from "../tensor/dtype.js";
+import { fill, fromValues, randomNormal as normalDraw, randomUniform as uniformDraw, rng, type Seed } from "../tensor/create.js";
+import { checkShape, sizeOf } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { camelCase } from "./options.js";
+
+/** Options every initializer takes. */
+export interface InitializerOptions {
+  /** The seed of the draw; the same seed gives the same values. */
+  seed?: Seed;
+  /** The dtype of the result (default `'float32'`). */
+  dtype?: DType;
+}
+
+/** A function that makes the initial value of a weight of `shape`. */
+export type Initializer = (shape: readonly number[], options?: InitializerOptions) => Tensor;
+
+/** The initializers that can be named in a layer's options. */
+export type InitializerName = "glorotUniform" | "glorotNormal" | "heUniform" | "heNormal" | "zeros" | "ones" | "randomNormal" | "randomUniform";
+
+/**
+ * An initializer by name, or by name with parameters (`{ name: 'randomNormal', stddev: 0.1 }`).
+ * Both forms are plain JSON, so a layer's config can be saved and rebuilt.
+ */
+export type InitializerSpec = InitializerName | { name: InitializerName; mean?: number; stddev?: number; minval?: number; maxval?: number };
+
+/** `1/0.8796…`: the standard deviation of a unit normal truncated to ±2, inverted (Keras' constant). */
+const TRUNCATION_CORRECTION = 0.87962566103423978;
+
+/**
+ * The fans of a weight shape, as Keras computes them.
+ * @example `computeFans([784, 128]) // { fanIn: 784, fanOut: 128 }`
+ */
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
+  const receptive = sizeOf(shape.slice(0, -2));
+  return { fanIn: shape[shape.length - 2] * receptive, fanOut: shape[shape.length - 1] * receptive };
+}
+
+/**
+ * Uniform in `[-limit, limit]` with `limit = sqrt(6 / (fanIn + fanOut))` (Glorot & Bengio, 2010);
+ * the default kernel initializer of a dense layer.
+ * @example `gt.initializers.glorotUniform([784, 128], { seed: 1 })`
+ */
+export function glorotUniform(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  const { fanIn, fanOut } = computeFans(checkShape(shape, "glorotUniform"));
+  return symmetricUniform(shape, Math.sqrt(6 / Math.max(1, fanIn + fanOut)), options);
+}
+
+/**
+ * Truncated normal with standard deviation `sqrt(2 / (fanIn + fanOut))`: as Keras, draws beyond
+ * two standard deviations are redrawn, and the scale is corrected so the truncated values keep
+ * that standard deviation.
+ * @example `gt.initializers.glorotNormal([784, 128], { seed: 1 })`
+ */
+export function glorotNormal(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  const { fanIn, fanOut } = computeFans(checkShape(shape, "glorotNormal"));
+  return truncatedNormal(shape, Math.sqrt(2 / Math.max(1, fanIn + fanOut)) / TRUNCATION_CORRECTION, options);
+}
+
+/**
+ * Uniform in `[-limit, limit]` with `limit = sqrt(6 / fanIn)` (He et al., 2015), for ReLU layers.
+ * @example `gt.initializers.heUniform([784, 128], { seed: 1 })`
+ */
+export function heUniform(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  const { fanIn } = computeFans(checkShape(shape, "heUniform"));
+  return symmetricUniform(shape, Math.sqrt(6 / Math.max(1, fanIn)), options);
+}
+
+/**
+ * Truncated normal with standard deviation `sqrt(2 / fanIn)` (Keras' `he_normal`).
+ * @example `gt.initializers.heNormal([784, 128], { seed: 1 })`
+ */
+export function heNormal(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  const { fanIn } = computeFans(checkShape(shape, "heNormal"));
+  return truncatedNormal(shape, Math.sqrt(2 / Math.max(1, fanIn)) / TRUNCATION_CORRECTION, options);
+}
+
+/** All zeros (the default bias initializer). @example `gt.initializers.zeros([10])` */
+export function zeros(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  return fill(shape, 0, options.dtype ?? "float32");
+}
+
+/** All ones. @example `gt.initializers.ones([10])` */
+export function ones(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  return fill(shape, 1, options.dtype ?? "float32");
+}
+
+/**
+ * Normal draws with Keras' defaults `mean = 0`, `stddev = 0.05`.
+ * @example `gt.initializers.randomNormal([3, 3], { stddev: 0.1, seed: 2 })`
+ */
+export function randomNormal(shape: readonly number[], options: InitializerOptions & { mean?: number; stddev?: number } = {}): Tensor {
+  const { mean = 0, stddev = 0.05, seed, dtype = "float32" } = options;
+  return normalDraw(shape, { mean, stddev, seed, dtype });
+}
+
+/**
+ * Uniform draws in `[minval, maxval)` with Keras' defaults `-0.05` and `0.05`.
+ * @example `gt.initializers.randomUniform([3, 3], { minval: -1, maxval: 1, seed: 2 })`
+ */
+export function randomUniform(shape: readonly number[], options: InitializerOptions & { minval?: number; maxval?: number } = {}): Tensor {
+  const { minval = -0.05, maxval = 0.05, seed, dtype = "float32" } = options;
+  return uniformDraw(shape, { minval, maxval, seed, dtype });
+}
+
+const BY_NAME: Record<InitializerName, Initializer> = { glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, randomNormal, randomUniform };
+
+/** The names {@link getInitializer} knows. */
+export const INITIALIZER_NAMES = Object.keys(BY_NAME) as InitializerName[];
+
+/**
+ * Resolves a name (Keras' snake_case spellings such as `'glorot_uniform'` are accepted) or a
+ * `{ name, ...parameters }` object to an initializer.
+ * @throws Error listing the known names when the name is unknown.
+ * @example `gt.initializers.getInitializer('he_normal')([784, 128], { seed: 3 })`
+ */
+export function getInitializer(spec: InitializerSpec): Initializer {
+  const name = typeof spec === "string" ? spec : spec !== null && typeof spec === "object" ? spec.name : undefined;
+  const key = typeof name === "string" ? camelCase(name) : undefined;
+  if (key === undefined || !Object.hasOwn(BY_NAME, key)) {
+    throw new Error(`unknown initializer ${JSON.stringify(name ?? spec)}; known initializers: ${INITIALIZER_NAMES.join(", ")}`);
+  }
+  const init = BY_NAME[key as InitializerName];
+  if (typeof spec === "string") return init;
+  const { name: _, ...params } = spec;
+  return (shape, options = {}) => (init as (s: readonly number[], o: object) => Tensor)(shape, { ...params, ...options });
+}
+
+function symmetricUniform(shape: readonly number[], limit: number, options: InitializerOptions): Tensor {
+  return uniformDraw(shape, { minval: -limit, maxval: limit, seed: options.seed, dtype: options.dtype ?? "float32" });
+}
+
+/** Normal draws (Box–Muller) redrawn until they fall within two standard deviations. */
+function truncatedNormal(shape: readonly number[], stddev: number, options: InitializerOptions): Tensor {
+  const dtype = options.dtype ?? "float32";
+  const next = rng(options.seed);
+  const out = allocate(dtype, sizeOf(shape));
+  for (let i = 0; i < out.length; i++) {
+    let z: number;
+    do z = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    while (Math.abs(z) > 2);
+    out[i] = z * stddev;
+  }
+  return fromValues(out, shape, dtype);
+}

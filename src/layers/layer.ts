@@ -1,0 +1,222 @@
+/**
+ * The `Layer` base class: a name, weights created lazily from the first input's shape, and a
+ * forward `call`. As in Keras, a layer does not know its input size until it sees an input (or
+ * an `inputShape`), so `dense({ units: 10 })` can follow any layer.
+ * @module
+ */
+import { checkDType, type DType } from "../tensor/dtype.js";
+import { fmt, sizeOf } from "../tensor/shape.js";
+import type { Tensor, TensorLike, Variable } from "../tensor/tensor.js";
+import { variable, type Seed } from "../tensor/create.js";
+import { toTensor } from "../ops/lift.js";
+import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { checkInputShape } from "./options.js";
+
+/** A shape whose batch dimension (the first) may be unknown: `[null, 784]`. */
+export type LayerShape = readonly (number | null)[];
+
+/** Options of a forward pass. */
+export interface CallOptions {
+  /** True while training: dropout is active only then (default false). */
+  training?: boolean;
+}
+
+/** Options every layer takes. */
+export interface LayerOptions {
+  /** A unique name; defaults to the layer's kind with a counter: `dense`, `dense_1`, … */
+  name?: string;
+  /** The shape of one sample, without the batch dimension; lets a model build before any data. */
+  inputShape?: readonly number[];
+  /** Whether the layer's weights are trained (default true). */
+  trainable?: boolean;
+  /** The dtype of the layer's weights and computation (default `'float32'`). */
+  dtype?: DType;
+}
+
+/** The JSON-able description of a layer from which {@link layerFromConfig} rebuilds it. */
+export interface LayerConfig {
+  className: string;
+  config: { name: string; [key: string]: unknown };
+}
+
+/** Options of {@link Layer.addWeight}. */
+export interface AddWeightOptions {
+  /** Whether optimizers train it (default true; false also when the layer is frozen). */
+  trainable?: boolean;
+  /** Its dtype (default: the layer's). */
+  dtype?: DType;
+  /** Seed of the initializer's draw. */
+  seed?: Seed;
+}
+
+const counters = new Map<string, number>();
+
+/** @internal A unique default name: `dense`, then `dense_1`, `dense_2`, … as Keras. */
+export function uniqueName(prefix: string): string {
+  const n = counters.get(prefix) ?? 0;
+  counters.set(prefix, n + 1);
+  return n === 0 ? prefix : `${prefix}_${n}`;
+}
+
+/**
+ * A building block of a model: it owns weights (variables named `layer/weight`), builds them on
+ * its first input, and maps inputs to outputs with {@link Layer.call}.
+ *
+ * Subclasses override `build` (create weights with {@link Layer.addWeight}), `call`,
+ * `computeOutputShape` when the shape changes, and `getConfig` to add their options. Run a
+ * layer with {@link Layer.apply}, which builds it first when needed.
+ *
+ * @example
+ * ```ts
+ * const d = gt.layers.dense({ units: 3 });
+ * const y = d.apply(gt.ones([2, 4]));   // builds a [4, 3] kernel, then runs
+ * d.countParams();                      // 15
+ * ```
+ */
+export abstract class Layer {
+  /** The layer's unique name; its weights are named `name/weight`. */
+  readonly name: string;
+  /** The dtype of the layer's weights and outputs. */
+  readonly dtype: DType;
+  /** The shape of one sample given at construction, if any (no batch dimension). */
+  readonly inputShape: readonly number[] | undefined;
+  /** When false, the layer's weights are left out of `trainableWeights` (frozen). */
+  trainable: boolean;
+  /** The input shape the layer was built for (batch dimension `null`), once built. */
+  buildInputShape: LayerShape | undefined;
+  private readonly _weights: { variable: Variable; trainable: boolean }[] = [];
+
+  /** The kind of layer, as printed by `summary()` and saved in configs: `'Dense'`. */
+  abstract get className(): string;
+
+  /**
+   * @param options - the options every layer takes.
+   * @param prefix - the stem of the default name.
+   */
+  protected constructor(options: LayerOptions, prefix: string) {
+    if (options.name !== undefined && (typeof options.name !== "string" || options.name === "" || options.name.includes("/"))) {
+      throw new Error(`${prefix}: name must be a non-empty string without '/', got ${JSON.stringify(options.name)}`);
+    }
+    this.name = options.name ?? uniqueName(prefix);
+    this.dtype = checkDType(options.dtype ?? "float32", this.name);
+    this.inputShape = options.inputShape === undefined ? undefined : checkInputShape(this.name, options.inputShape);
+    this.trainable = options.trainable ?? true;
+  }
+
+  /** True once the weights exist. */
+  get built(): boolean {
+    return this.buildInputShape !== undefined;
+  }
+
+  /**
+   * Creates the layer's weights for inputs of `inputShape` (batch dimension first, may be
+   * `null`). Called once, by {@link Layer.apply} on the first input or by a model that knows its
+   * input shape; subclasses override it and create weights with {@link Layer.addWeight}.
+   */
+  build(inputShape: LayerShape): void {
+    void inputShape;
+  }
+
+  /**
+   * The forward pass, called by {@link Layer.apply} once the layer is built. Subclasses override it.
+   * @param x - the input, batch first.
+   * @param options - `training` switches dropout on.
+   */
+  abstract call(x: Tensor, options?: CallOptions): Tensor;
+
+  /** The output shape for an input of `inputShape` (the same shape unless overridden). */
+  computeOutputShape(inputShape: LayerShape): LayerShape {
+    return inputShape;
+  }
+
+  /**
+   * Runs the layer on `x`, building its weights from `x`'s shape on the first call.
+   * @throws Error when `x` is not a tensor, or (from the layer) when its shape does not fit.
+   * @example `gt.layers.relu().apply(gt.tensor([-1, 2]))`
+   */
+  apply(x: TensorLike, options: CallOptions = {}): Tensor {
+    const t = toTensor(this.name, x);
+    if (t.rank === 0) throw new Error(`${this.name}: expected a batch of inputs (batch dimension first), got a scalar`);
+    this.ensureBuilt([null, ...t.shape.slice(1)]);
+    return this.call(t, options);
+  }
+
+  /** @internal Builds the layer for `inputShape` unless it already is. */
+  ensureBuilt(inputShape: LayerShape): void {
+    if (this.built) return;
+    this.build(inputShape);
+    this.buildInputShape = [null, ...inputShape.slice(1)];
+  }
+
+  /**
+   * Creates a weight as a {@link Variable} named `layerName/name`, initialized by `initializer`.
+   * @throws Error naming the layer when a weight of that name exists or the initializer is unknown.
+   * @example `this.kernel = this.addWeight("kernel", [inputDim, units], "glorotUniform", { seed })`
+   */
+  addWeight(name: string, shape: readonly number[], initializer: InitializerSpec, options: AddWeightOptions = {}): Variable {
+    const fullName = `${this.name}/${name}`;
+    if (this._weights.some((w) => w.variable.name === fullName)) throw new Error(`${this.name}: a weight named '${name}' already exists`);
+    const dtype = options.dtype ?? this.dtype;
+    const trainable = options.trainable ?? true;
+    const initial = getInitializer(initializer)(shape, { seed: options.seed, dtype });
+    const v = variable(initial, { name: fullName, trainable });
+    this._weights.push({ variable: v, trainable });
+    return v;
+  }
+
+  /** All weights, in creation order (kernel, then bias). */
+  get weights(): Variable[] {
+    return this._weights.map((w) => w.variable);
+  }
+
+  /** The weights an optimizer updates: none when the layer is frozen. */
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this._weights.filter((w) => w.trainable).map((w) => w.variable) : [];
+  }
+
+  /** The weights an optimizer leaves alone. */
+  get nonTrainableWeights(): Variable[] {
+    return this.trainable ? this._weights.filter((w) => !w.trainable).map((w) => w.variable) : this.weights;
+  }
+
+  /**
+   * The number of scalars in the layer's weights.
+   * @throws Error when the layer is not built yet (its weight shapes are unknown).
+   */
+  countParams(): number {
+    if (!this.built) throw new Error(`${this.name}: countParams needs the layer built; call it on data first or give it an inputShape`);
+    return this._weights.reduce((n, w) => n + w.variable.size, 0);
+  }
+
+  /**
+   * The layer's options as plain JSON, enough to rebuild it with {@link layerFromConfig}.
+   * Subclasses add their own options to this base.
+   */
+  getConfig(): LayerConfig["config"] {
+    const config: LayerConfig["config"] = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.inputShape !== undefined) config.inputShape = this.inputShape.slice();
+    return config;
+  }
+
+  /** `{ className, config }`: what a saved model stores for this layer. */
+  toJSON(): LayerConfig {
+    return { className: this.className, config: this.getConfig() };
+  }
+}
+
+/** @internal Formats a layer shape like Keras: `(None, 128)`. */
+export function formatShape(shape: LayerShape): string {
+  const dims = shape.map((d) => (d === null ? "None" : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
+}
+
+/** @internal The number of elements of one sample of `shape` (null when unknown). */
+export function sampleSize(shape: LayerShape): number | null {
+  const rest = shape.slice(1);
+  return rest.some((d) => d === null) ? null : sizeOf(rest as number[]);
+}
+
+/** @internal `[d0, d1]` for error messages, with `null` shown as `?`. */
+export function fmtLayerShape(shape: LayerShape): string {
+  return fmt(shape.map((d) => (d === null ? "?" : d)) as number[]);
+}

@@ -1,0 +1,44 @@
+/**
+ * Checking the options that layers, `compile`, `fit` and `evaluate` take: a misspelt or
+ * Keras-spelt name (`input_shape`, `batch_size`) fails loudly instead of being ignored.
+ * @module
+ */
+import { describe } from "../tensor/tensor.js";
+
+/** @internal `glorot_uniform` → `glorotUniform`: Keras' snake_case names read as ours. */
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * @internal Throws unless `options` is undefined or a plain object whose keys are all in `known`;
+ * a snake_case key whose camelCase form is known is named in the message.
+ */
+export function checkOptions<T extends object>(where: string, options: T | undefined, known: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new Error(`${where}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const hint = known.includes(camelCase(key)) ? ` (did you mean '${camelCase(key)}'?)` : "";
+    throw new Error(`${where}: unknown option '${key}'${hint}; known options: ${known.join(", ")}`);
+  }
+  return options;
+}
+
+/** @internal A positive integer, else an error naming the option and the value. */
+export function positiveInteger(where: string, label: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new Error(`${where}: ${label} must be a positive integer, got ${typeof value === "number" ? value : describe(value)}`);
+  }
+  return value;
+}
+
+/** @internal A shape without the batch dimension: positive integers. */
+export function checkInputShape(where: string, shape: unknown): number[] {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 1)) {
+    throw new Error(`${where}: inputShape must be an array of positive integers without the batch dimension (e.g. [784]), got ${JSON.stringify(shape)}`);
+  }
+  return shape.slice();
+}

@@ -1,0 +1,249 @@
+/**
+ * `model.fit` and `model.evaluate`. `fit` is the article's custom loop with bookkeeping around it:
+ * per epoch, a seeded shuffle and batches; per batch, {@link trainStep}; then running means,
+ * callbacks, validation, and a pause for the event loop so a page stays responsive.
+ * @module
+ */
+import { tensor, randomUniform, type Seed } from "../tensor/create.js";
+import { describe, Tensor } from "../tensor/tensor.js";
+import { gather, slice } from "../ops/shape.js";
+import { checkOptions, positiveInteger } from "../layers/options.js";
+import type { Model } from "../layers/model.js";
+import type { Callback, Logs, TrainingParams } from "./callbacks.js";
+import type { CompiledState } from "./compile.js";
+import { History } from "./history.js";
+import { ProgressLogger, type ProgressSink } from "./progress.js";
+import { NonFiniteLossError, trainStep } from "./train-step.js";
+
+/** Options of `model.fit`. */
+export interface FitOptions {
+  /** The epoch to stop before (default 1): training runs epochs `initialEpoch … epochs − 1`. */
+  epochs?: number;
+  /** Samples per batch (default 32); the last batch of an epoch keeps the remainder. */
+  batchSize?: number;
+  /** Reshuffle the training samples before every epoch (default true). */
+  shuffle?: boolean;
+  /**
+   * Seed of the shuffles. Epoch `e` orders the samples by `gt.randomUniform([n], { seed:
+   * \`${seed}/${e}\`, dtype: 'float64' })` (a stable argsort), so the same seed gives the same
+   * batches — and, from the same initial weights, the same weights bit for bit — and a run
+   * resumed at `initialEpoch` sees the batches it would have seen. Without a seed the shuffles
+   * draw from the global stream.
+   */
+  seed?: Seed;
+  /** `[x, y]` to evaluate after every epoch: logs `val_loss` and `val_<metric>`. */
+  validationData?: readonly [Tensor, Tensor];
+  /** The fraction of samples, taken from the end before any shuffling (as Keras), to validate on instead. */
+  validationSplit?: number;
+  /** Callbacks (see `Callback`), called in order after the progress display. */
+  callbacks?: Callback[];
+  /** 0 silent, 1 (default) a progress bar on a terminal and one line per epoch elsewhere, 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  /** The epoch to start at (default 0), to resume training. */
+  initialEpoch?: number;
+  /** Where `verbose` output goes (default `process.stdout`, or `console.log` outside Node). */
+  progressSink?: ProgressSink;
+}
+
+/** Options of `model.evaluate`. */
+export interface EvaluateOptions {
+  /** Samples per forward pass (default 32). */
+  batchSize?: number;
+}
+
+const FIT_OPTIONS = ["epochs", "batchSize", "shuffle", "seed", "validationData", "validationSplit", "callbacks", "verbose", "initialEpoch", "progressSink"];
+
+/** @internal `model.fit`. */
+export async function fitModel(model: Model, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  const o = checkOptions("fit", options, FIT_OPTIONS);
+  const compiled = requireCompiled(model, "fit");
+  if (model.fitting) throw new Error("fit: this model is already training; await the running fit first");
+  const n = checkPair("fit", x, y, "x", "y");
+  const epochs = positiveInteger("fit", "epochs", o.epochs ?? 1);
+  const batchSize = positiveInteger("fit", "batchSize", o.batchSize ?? 32);
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+    throw new Error(`fit: initialEpoch must be an integer in [0, epochs) = [0, ${epochs}), got ${initialEpoch}`);
+  }
+  const shuffle = o.shuffle ?? true;
+  if (typeof shuffle !== "boolean") throw new Error(`fit: shuffle must be true or false, got ${describe(shuffle)}`);
+  const verbose = o.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new Error(`fit: verbose must be 0, 1 or 2, got ${describe(verbose)}`);
+  const userCallbacks = o.callbacks ?? [];
+  if (!Array.isArray(userCallbacks) || userCallbacks.some((c) => c === null || typeof c !== "object")) {
+    throw new Error(`fit: callbacks must be an array of callback objects, got ${describe(userCallbacks)}`);
+  }
+
+  let [xTrain, yTrain] = [x, y];
+  let validation: [Tensor, Tensor] | undefined;
+  if (o.validationData !== undefined && o.validationSplit !== undefined) {
+    throw new Error("fit: give validationData or validationSplit, not both");
+  }
+  if (o.validationData !== undefined) {
+    const vd = o.validationData;
+    if (!Array.isArray(vd) || vd.length !== 2) throw new Error(`fit: validationData must be [x, y], got ${describe(vd)}`);
+    checkPair("fit", vd[0], vd[1], "validationData x", "validationData y");
+    validation = [vd[0], vd[1]];
+  } else if (o.validationSplit !== undefined) {
+    const split = o.validationSplit;
+    if (typeof split !== "number" || !(split > 0 && split < 1)) throw new Error(`fit: validationSplit must be a number in (0, 1), got ${describe(split)}`);
+    const cut = Math.floor(n * (1 - split));
+    if (cut === 0 || cut === n) throw new Error(`fit: validationSplit ${split} of ${n} samples leaves ${cut} for training and ${n - cut} for validation; both need at least one`);
+    [xTrain, yTrain] = [slice(x, [0], [cut]), slice(y, [0], [cut])];
+    validation = [slice(x, [cut], [n - cut]), slice(y, [cut], [n - cut])];
+  }
+
+  const samples = xTrain.shape[0];
+  const steps = Math.ceil(samples / batchSize);
+  const params: TrainingParams = { epochs, steps, batchSize, samples, verbose };
+  const history = new History();
+  const progress = verbose === 0 ? undefined : new ProgressLogger(o.progressSink);
+  const callbacks = new CallbackList([...(progress === undefined ? [] : [progress]), ...userCallbacks, history]);
+  for (const cb of callbacks.callbacks) {
+    cb.setModel?.(model);
+    cb.setParams?.(params);
+  }
+
+  model.stopTraining = false;
+  model.fitting = true;
+  model.history = history;
+  let epochLogs: Logs = {};
+  try {
+    await callbacks.call("onTrainBegin", {});
+    for (let epoch = initialEpoch; epoch < epochs; epoch++) {
+      await callbacks.call("onEpochBegin", epoch, {});
+      const order = shuffle ? permutation(samples, o.seed, epoch) : undefined;
+      const means = new RunningMeans();
+      for (let batch = 0; batch < steps; batch++) {
+        await callbacks.call("onBatchBegin", batch, {});
+        const start = batch * batchSize;
+        const size = Math.min(batchSize, samples - start);
+        const [xb, yb] = order === undefined
+          ? [slice(xTrain, [start], [size]), slice(yTrain, [start], [size])]
+          : takeRows([xTrain, yTrain], order.subarray(start, start + size));
+        let step;
+        try {
+          step = trainStep(model, compiled.optimizer, compiled.loss, xb, yb);
+        } catch (e) {
+          progress?.interrupt();
+          throw e instanceof NonFiniteLossError ? atBatch(e, epoch, epochs, batch, steps) : e;
+        }
+        means.add("loss", step.loss.item(), size);
+        for (const m of compiled.metrics) means.add(m.name, m.fn(yb, step.predictions).item(), size);
+        await callbacks.call("onBatchEnd", batch, means.logs());
+        if (model.stopTraining) break;
+        await nextTick();
+      }
+      epochLogs = means.logs();
+      if (validation !== undefined) {
+        for (const [k, v] of Object.entries(evaluateCompiled(model, compiled, validation[0], validation[1], batchSize))) epochLogs[`val_${k}`] = v;
+      }
+      await callbacks.call("onEpochEnd", epoch, epochLogs);
+      if (model.stopTraining) break;
+    }
+    await callbacks.call("onTrainEnd", epochLogs);
+  } finally {
+    model.fitting = false;
+  }
+  return history;
+}
+
+/** @internal `model.evaluate`. */
+export function evaluateModel(model: Model, x: Tensor, y: Tensor, options: EvaluateOptions = {}): Logs {
+  const o = checkOptions("evaluate", options, ["batchSize"]);
+  const compiled = requireCompiled(model, "evaluate");
+  checkPair("evaluate", x, y, "x", "y");
+  return evaluateCompiled(model, compiled, x, y, positiveInteger("evaluate", "batchSize", o.batchSize ?? 32));
+}
+
+function evaluateCompiled(model: Model, compiled: CompiledState, x: Tensor, y: Tensor, batchSize: number): Logs {
+  const n = x.shape[0];
+  const means = new RunningMeans();
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const [xb, yb] = [slice(x, [start], [size]), slice(y, [start], [size])];
+    const predictions = model.call(xb, { training: false });
+    means.add("loss", compiled.loss(yb, predictions).item(), size);
+    for (const m of compiled.metrics) means.add(m.name, m.fn(yb, predictions).item(), size);
+  }
+  return means.logs();
+}
+
+/** Means weighted by batch size, accumulated in float64: each epoch's `loss` is the mean over its samples. */
+class RunningMeans {
+  private readonly sums = new Map<string, number>();
+  private readonly counts = new Map<string, number>();
+
+  add(name: string, value: number, weight: number): void {
+    this.sums.set(name, (this.sums.get(name) ?? 0) + value * weight);
+    this.counts.set(name, (this.counts.get(name) ?? 0) + weight);
+  }
+
+  logs(): Logs {
+    const out: Logs = {};
+    for (const [name, sum] of this.sums) out[name] = sum / (this.counts.get(name) as number);
+    return out;
+  }
+}
+
+/**
+ * The sample order of epoch `epoch`: a stable argsort of seeded uniform keys. Argsort (rather than
+ * Fisher–Yates on a private generator) keeps it reproducible with the public API alone.
+ */
+function permutation(n: number, seed: Seed | undefined, epoch: number): Int32Array {
+  const keys = randomUniform([n], { seed: seed === undefined ? undefined : `${seed}/${epoch}`, dtype: "float64" }).values();
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  return order.sort((a, b) => keys[a] - keys[b] || a - b);
+}
+
+function takeRows(tensors: readonly Tensor[], rows: Int32Array): Tensor[] {
+  const indices = tensor(rows, [rows.length], "int32");
+  return tensors.map((t) => gather(t, indices, 0));
+}
+
+function requireCompiled(model: Model, where: string): CompiledState {
+  const compiled = model.compiled;
+  if (compiled === undefined) throw new Error(`${where}: the model must be compiled first: model.compile({ optimizer, loss, metrics })`);
+  return compiled;
+}
+
+/** Checks that `x` and `y` are tensors with the same number of samples; returns it. */
+function checkPair(where: string, x: unknown, y: unknown, xName: string, yName: string): number {
+  if (!(x instanceof Tensor) || x.rank === 0) throw new Error(`${where}: ${xName} must be a tensor with the samples along its first axis, got ${describe(x)}`);
+  if (!(y instanceof Tensor) || y.rank === 0) throw new Error(`${where}: ${yName} must be a tensor with the samples along its first axis, got ${describe(y)}`);
+  if (x.shape[0] !== y.shape[0]) {
+    throw new Error(`${where}: ${xName} and ${yName} hold different numbers of samples: ${xName} has ${x.shape[0]} (shape [${x.shape.join(", ")}]), ${yName} has ${y.shape[0]} (shape [${y.shape.join(", ")}])`);
+  }
+  if (x.shape[0] === 0) throw new Error(`${where}: ${xName} has no samples`);
+  return x.shape[0];
+}
+
+function atBatch(e: NonFiniteLossError, epoch: number, epochs: number, batch: number, steps: number): NonFiniteLossError {
+  const what = e.variables.length > 0 ? `the gradients of ${e.variables.join(", ")} became non-finite (loss ${e.loss})` : `the loss became ${e.loss}`;
+  const err = new NonFiniteLossError(
+    `fit: ${what} at epoch ${epoch + 1}/${epochs}, batch ${batch + 1}/${steps}; training stopped before applying that batch, so the weights are those after the previous batch. ` +
+      "Lower the learning rate, check the inputs for NaN, or use a loss on logits (fromLogits: true).",
+    e.loss,
+    e.variables,
+  );
+  err.epoch = epoch;
+  err.batch = batch;
+  return err;
+}
+
+/** Lets the event loop run (rendering, input) between batches. */
+function nextTick(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+/** Calls a hook on every callback in order, awaiting each. */
+class CallbackList {
+  constructor(readonly callbacks: readonly Callback[]) {}
+
+  async call<K extends keyof Callback>(hook: K, ...args: Parameters<NonNullable<Callback[K]>>): Promise<void> {
+    for (const cb of this.callbacks) {
+      const f = cb[hook] as ((...a: unknown[]) => unknown) | undefined;
+      if (typeof f === "function") await f.apply(cb, args);
+    }
+  }
+}
