@@ -31,32 +31,95 @@ export interface Box {
  * ```
  */
 export function clipSegment(px: number, py: number, qx: number, qy: number, box: Box): [number, number] | null {
+  const c = liangBarsky(px, py, qx, qy, box);
+  return c && [c.t0, c.t1];
+}
+
+/**
+ * Which border of the box a clipped end lies on, as recorded by
+ * {@link liangBarsky}; `None` means the end is the segment's own endpoint.
+ */
+const Edge = { None: -1, X0: 0, X1: 1, Y0: 2, Y1: 3 } as const;
+type Edge = (typeof Edge)[keyof typeof Edge];
+
+/** Liang–Barsky with, besides `[t0, t1]`, the edge that set each bound. */
+function liangBarsky(
+  px: number,
+  py: number,
+  qx: number,
+  qy: number,
+  box: Box,
+): { t0: number; t1: number; e0: Edge; e1: Edge } | null {
   const dx = qx - px;
   const dy = qy - py;
   if (!Number.isFinite(dx) || !Number.isFinite(dy) || !Number.isFinite(px) || !Number.isFinite(py)) return null;
   let t0 = 0;
   let t1 = 1;
-  const edges: Array<[number, number]> = [
-    [-dx, px - box.x0],
-    [dx, box.x1 - px],
-    [-dy, py - box.y0],
-    [dy, box.y1 - py],
+  let e0: Edge = Edge.None;
+  let e1: Edge = Edge.None;
+  const edges: Array<[number, number, Edge]> = [
+    [-dx, px - box.x0, Edge.X0],
+    [dx, box.x1 - px, Edge.X1],
+    [-dy, py - box.y0, Edge.Y0],
+    [dy, box.y1 - py, Edge.Y1],
   ];
-  for (const [p, q] of edges) {
+  for (const [p, q, edge] of edges) {
     if (p === 0) {
       if (q < 0) return null;
     } else {
       const r = q / p;
       if (p < 0) {
         if (r > t1) return null;
-        if (r > t0) t0 = r;
+        if (r > t0) {
+          t0 = r;
+          e0 = edge;
+        }
       } else {
         if (r < t0) return null;
-        if (r < t1) t1 = r;
+        if (r < t1) {
+          t1 = r;
+          e1 = edge;
+        }
       }
     }
   }
-  return [t0, t1];
+  return { t0, t1, e0, e1 };
+}
+
+const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
+
+/**
+ * The point where the segment p→q meets `edge` of `box`, placed exactly on
+ * that edge and never outside the box.
+ *
+ * Not computed as `p + t·(q − p)`: when p is far away (a diverging path at
+ * 1e17, say) that sum cancels catastrophically and the "clip point" can land
+ * anywhere, far outside the box. Instead the edge coordinate is set exactly and
+ * the other one is interpolated from the endpoint nearer to the edge, where
+ * the fraction of the difference that is added is at most 1/2 and no large
+ * terms cancel against the small result. The clamp only absorbs the rounding
+ * left when both endpoints are huge.
+ */
+function edgePoint(px: number, py: number, qx: number, qy: number, edge: Edge, box: Box): [number, number] {
+  if (edge === Edge.X0 || edge === Edge.X1) {
+    const x = edge === Edge.X0 ? box.x0 : box.x1;
+    const y =
+      Math.abs(x - px) <= Math.abs(x - qx)
+        ? py + ((x - px) / (qx - px)) * (qy - py)
+        : qy + ((x - qx) / (qx - px)) * (qy - py);
+    return [x, clamp(y, box.y0, box.y1)];
+  }
+  if (edge === Edge.Y0 || edge === Edge.Y1) {
+    const y = edge === Edge.Y0 ? box.y0 : box.y1;
+    const x =
+      Math.abs(y - py) <= Math.abs(y - qy)
+        ? px + ((y - py) / (qy - py)) * (qx - px)
+        : qx + ((y - qy) / (qy - py)) * (qx - px);
+    return [clamp(x, box.x0, box.x1), y];
+  }
+  // No edge recorded for an end outside the box: only possible when a ratio
+  // under- or overflowed; the nearest box point is the best estimate.
+  return [clamp(px, box.x0, box.x1), clamp(py, box.y0, box.y1)];
 }
 
 /** Result of {@link clipPolyline}. */
@@ -119,6 +182,7 @@ export function clipPolyline(
   };
 
   let prev: [number, number] | null = null;
+  let prevIn = false;
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i]!;
     const y = ys[i]!;
@@ -140,21 +204,27 @@ export function clipPolyline(
     }
     if (prev === null) {
       if (isIn) push(x, y);
+    } else if (prevIn && isIn) {
+      // Both ends inside: nothing to clip (the box is convex).
+      push(prev[0], prev[1]);
+      push(x, y);
     } else {
-      const t = clipSegment(prev[0], prev[1], x, y, box);
-      if (t === null) {
+      const c = liangBarsky(prev[0], prev[1], x, y, box);
+      if (c === null) {
         flush();
       } else {
-        const [t0, t1] = t;
-        const dx = x - prev[0];
-        const dy = y - prev[1];
-        if (t0 > 0) flush();
-        push(prev[0] + t0 * dx, prev[1] + t0 * dy);
-        push(t1 === 1 ? x : prev[0] + t1 * dx, t1 === 1 ? y : prev[1] + t1 * dy);
-        if (t1 < 1) flush();
+        // Each clipped end goes exactly onto its edge (see edgePoint); the
+        // run is broken wherever the path is outside.
+        if (!prevIn) flush();
+        const [ax, ay] = prevIn ? prev : edgePoint(prev[0], prev[1], x, y, c.e0, box);
+        const [bx, by] = isIn ? [x, y] : edgePoint(prev[0], prev[1], x, y, c.e1, box);
+        push(ax, ay);
+        push(bx, by);
+        if (!isIn) flush();
       }
     }
     prev = [x, y];
+    prevIn = isIn;
   }
   flush();
   return { runs, firstNonFinite, nonFiniteCount, clipped, firstOutside };

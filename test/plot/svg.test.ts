@@ -113,6 +113,37 @@ function plotBox(root: XmlNode): { x0: number; x1: number; y0: number; y1: numbe
   return { x0, y0, x1: x0 + Number(r.attrs.width), y1: y0 + Number(r.attrs.height) };
 }
 
+/**
+ * A diverging optimizer's path through `box`: it starts inside, then swings
+ * alternately far above and far below the box with growing amplitude (up to
+ * ~1e100, so almost every segment crosses the box from top to bottom), drifts
+ * left and right, and now and then jumps far left and then far right at a
+ * height inside the box (segments crossing the whole x range).
+ */
+function oscillatingPath(box: { x0: number; x1: number; y0: number; y1: number }, n = 400): Array<[number, number]> {
+  const cx = (box.x0 + box.x1) / 2;
+  const cy = (box.y0 + box.y1) / 2;
+  const w = (box.x1 - box.x0) / 2;
+  const h = (box.y1 - box.y0) / 2;
+  const pts: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) {
+    if (i % 7 === 3) {
+      const far = w * 10 ** (1 + i / 20);
+      pts.push([cx - far, cy + 0.3 * h], [cx + far, cy - 0.2 * h]);
+    }
+    pts.push([cx + 0.8 * w * Math.sin(0.7 * i), cy + (i % 2 ? -1 : 1) * 0.5 * h * 1.8 ** i]);
+  }
+  return pts;
+}
+
+/** Asserts that every coordinate of every `d` lies in the pixel box (up to the 0.01 px of output rounding). */
+function expectInside(paths: XmlNode[], box: { x0: number; x1: number; y0: number; y1: number }): Array<[number, number]> {
+  const pts = paths.flatMap((p) => pathPoints(p.attrs.d!));
+  const outside = pts.filter(([x, y]) => !(x >= box.x0 - 0.01 && x <= box.x1 + 0.01 && y >= box.y0 - 0.01 && y <= box.y1 + 0.01));
+  expect(outside).toEqual([]);
+  return pts;
+}
+
 function legendTexts(root: XmlNode): string[] {
   const g = all(root, (n) => n.name === "g" && n.attrs.class === "legend")[0];
   return g ? all(g, (n) => n.name === "text").map((t) => unescape(t.text)) : [];
@@ -272,6 +303,51 @@ describe("clipping", () => {
     expect(stopped.runs).toHaveLength(1);
     expect(stopped.nonFiniteCount).toBe(2);
   });
+
+  it("cuts segments between far-away points exactly at the border", () => {
+    const b = { x0: -1, x1: 3, y0: -3, y1: 3 };
+    // p + t·(q − p) at |p| = 1e17 cancels: the old clip points were off by whole units.
+    expect(clipPolyline([0, 2], [1e17, -1e17], b, false).runs).toEqual([
+      [
+        [1, 3],
+        [1, -3],
+      ],
+    ]);
+    expect(clipPolyline([-1e18, 1e18], [0.5, 0.7], b, false).runs).toEqual([
+      [
+        [-1, 0.6],
+        [3, 0.6],
+      ],
+    ]);
+    // x crosses the box at 3 + 1e-8; the whole height of the box is on the segment.
+    const [run] = clipPolyline([3, 4], [1e300, -1e308], { x0: 0, x1: 39, y0: -10, y1: 10 }, false).runs;
+    expect(run).toHaveLength(2);
+    expect(run![0]![0]).toBeCloseTo(3 + 1e-8, 15);
+    expect(run!.map(([, y]) => y)).toEqual([10, -10]);
+  });
+
+  it("keeps every point of an oscillating, diverging path inside the box", () => {
+    const b = { x0: -11, x1: 11, y0: -3, y1: 3 };
+    const pts = oscillatingPath(b);
+    const r = clipPolyline(
+      pts.map((p) => p[0]),
+      pts.map((p) => p[1]),
+      b,
+      true,
+    );
+    expect(r.firstOutside).toBe(2);
+    expect(r.runs.length).toBeGreaterThan(100); // the crossings are drawn, not dropped
+    for (const run of r.runs) {
+      for (const [x, y] of run) {
+        expect(x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1, `(${x}, ${y}) outside`).toBe(true);
+      }
+      // Every run after the first starts and ends on the border.
+      if (run === r.runs[0]) continue;
+      for (const [x, y] of [run[0]!, run[run.length - 1]!]) {
+        expect(x === b.x0 || x === b.x1 || y === b.y0 || y === b.y1, `(${x}, ${y}) not on the border`).toBe(true);
+      }
+    }
+  });
 });
 
 describe("escaping", () => {
@@ -385,6 +461,21 @@ describe("lineChart", () => {
     checkSvg(lineChart({ series: [{ name: "empty", y: [] }] }));
   });
 
+  it("an oscillating, diverging series is drawn inside the plot area only", () => {
+    const xRange: [number, number] = [-11, 11];
+    const yRange: [number, number] = [-3, 3];
+    const pts = oscillatingPath({ x0: xRange[0], x1: xRange[1], y0: yRange[0], y1: yRange[1] });
+    const root = checkSvg(
+      lineChart({ title: "diverging", series: [{ name: "nesterov", x: pts.map((p) => p[0]), y: pts.map((p) => p[1]) }], xRange, yRange }),
+    );
+    expect(legendTexts(root)).toEqual(["nesterov (clipped to axis range)"]);
+    const box = plotBox(root);
+    const pts2 = expectInside(all(root, (n) => n.name === "path" && n.attrs["stroke-width"] === "2"), box);
+    expect(pts2.filter(([, y]) => Math.abs(y - box.y0) < 0.01).length).toBeGreaterThan(50);
+    expect(pts2.filter(([, y]) => Math.abs(y - box.y1) < 0.01).length).toBeGreaterThan(50);
+    expect(pts2.filter(([x]) => Math.abs(x - box.x0) < 0.01).length).toBeGreaterThan(5);
+  });
+
   it("reports bad input clearly", () => {
     expect(() => lineChart({ series: [] })).toThrow(/options.series must be a non-empty array/);
     expect(() => lineChart({ series: [{ name: "a", y: [1] }, { name: "b", x: [1, 2], y: [1] }] })).toThrow(
@@ -476,6 +567,32 @@ describe("contourPlot", () => {
     // the point after the NaN, (0.1, 0.1), is inside the box but must not be drawn
     const markers = all(g, (n) => n.name === "circle");
     expect(markers).toHaveLength(3); // steps 0, 1, 2 are inside; 3+ outside or after divergence
+  });
+
+  it("a path oscillating across and beyond the box never leaves the plot area", () => {
+    const xRange: [number, number] = [-11, 11];
+    const yRange: [number, number] = [-3, 3];
+    const points = oscillatingPath({ x0: xRange[0], x1: xRange[1], y0: yRange[0], y1: yRange[1] });
+    const root = checkSvg(
+      contourPlot({
+        f: (x, y) => 0.5 * (x * x + 50 * y * y),
+        xRange,
+        yRange,
+        resolution: 20,
+        title: "diverging",
+        xLabel: "x",
+        paths: [{ name: "Nesterov", points }],
+      }),
+    );
+    expect(legendTexts(root)[1]).toBe("Nesterov (left the plot at step 2)");
+    const box = plotBox(root);
+    const g = all(root, (n) => n.name === "g" && n.attrs.class === "path")[0]!;
+    const pts = expectInside(all(g, (n) => n.name === "path"), box);
+    expect(pts.filter(([, y]) => Math.abs(y - box.y0) < 0.01).length).toBeGreaterThan(50); // crossings are drawn
+    for (const c of all(g, (n) => n.name === "circle")) {
+      expect(Number(c.attrs.cy)).toBeGreaterThanOrEqual(box.y0 - 0.01);
+      expect(Number(c.attrs.cy)).toBeLessThanOrEqual(box.y1 + 0.01);
+    }
   });
 
   it("equalAspect gives one data unit the same length on both axes", () => {
