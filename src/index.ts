@@ -20,11 +20,13 @@ export { add, sub, mul, div, neg, square, sqrt, exp, log, abs, pow, maximum, min
 export { relu, leakyRelu, sigmoid, tanh, softmax, logSoftmax } from "./ops/activations.js";
 export { sum, mean, max, min, type Axis } from "./ops/reductions.js";
 export { matmul } from "./ops/matrix.js";
+export * as fused from "./ops/fused.js";
 export {
   reshape, transpose, broadcastTo, expandDims, squeeze, slice, pad, concat, gather, unsortedSegmentSum, stopGradient,
 } from "./ops/shape.js";
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, argMax, oneHot } from "./ops/compare.js";
 export { cast } from "./ops/lift.js";
+export { getBackend, setBackend, type Backend } from "./kernels/backend.js";
 
 export { GradientTape, noGrad, type GradientTapeOptions, type Sources, type Gradients } from "./autograd/tape.js";
 export { customGradient, type CustomGradientResult } from "./autograd/custom.js";
@@ -42,5 +44,15 @@ export * as callbacks from "./training/callbacks.js";
 export {
   trainStep, History, NonFiniteLossError,
   type TrainableModel, type TrainStepResult, type CompileOptions, type FitOptions, type EvaluateOptions, type Logs, type Callback,
+  type LossName, type LossOrMetricFn, type ProgressSink,
 } from "./training/index.js";
 export * as plot from "./plot/svg.js";
+export {
+  toMemory, fromMemory, MODEL_FORMAT, MODEL_FORMAT_VERSION,
+  type ModelManifest, type SavedModel, type WeightManifest, type TrainingManifest, type HistoryRecord,
+  type TrainingState, type ToMemoryOptions, type LoadedModel,
+} from "./io/memory.js";
+export { loadModel, saveCheckpoint, loadCheckpoint, type CheckpointOptions, type Checkpoint } from "./io/folder.js";
+export { ModelFormatError } from "./io/check.js";
+export type { OptimizerManifest, OptimizerVariableManifest, SlotManifest } from "./io/optimizer.js";
+export type { ByteRange } from "./io/bytes.js";

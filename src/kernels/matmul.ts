@@ -1,6 +1,7 @@
 /**
- * The TypeScript matmul kernel: C[m, n] = op(A) · op(B), reading transposed operands through
- * their layout instead of copying them.
+ * The matmul kernel: C[m, n] = op(A) · op(B), reading transposed operands through their layout
+ * instead of copying them. float32 products go to the WebAssembly SIMD kernels when the backend is
+ * `"wasm"`; everything else runs the TypeScript loops below.
  *
  * Two loop shapes cover the four layouts, both streaming contiguous memory in the inner loop:
  * - B read by rows (`B` or `Aᵀ·B`): four rows of C are accumulated at once, so each row of B is
@@ -11,6 +12,11 @@
  * @module
  */
 import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
+import { getBackend } from "./backend.js";
+import { matmulF32 } from "./wasm/index.js";
+
+/** Below this many multiply-adds the copies into WebAssembly memory cost more than they save. */
+const WASM_MIN_WORK = 4096;
 
 /**
  * Multiplies `a` and `b`, both contiguous row-major buffers: `a` holds A as [m, k] (or [k, m] when
@@ -20,6 +26,9 @@ export function matmulKernel(
   a: TypedArray, b: TypedArray, m: number, k: number, n: number,
   transposeA: boolean, transposeB: boolean, dtype: DType,
 ): TypedArray {
+  if (dtype === "float32" && m * k * n >= WASM_MIN_WORK && getBackend() === "wasm") {
+    return matmulF32(a as Float32Array, b as Float32Array, m, k, n, transposeA, transposeB);
+  }
   const out = allocate(dtype, m * n);
   if (m === 0 || n === 0) return out;
   if (transposeA && transposeB) {

@@ -2,15 +2,14 @@
  * The fully connected layer: `y = activation(x @ kernel + bias)`.
  * @module
  */
-import type { Seed } from "../tensor/create.js";
+import { checkSeed, type Seed } from "../tensor/create.js";
 import type { Tensor, Variable } from "../tensor/tensor.js";
-import { add } from "../ops/arithmetic.js";
 import { cast } from "../ops/lift.js";
-import { matmul } from "../ops/matrix.js";
+import { matMul, type FusedActivation } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { activationName, getActivation, type ActivationName } from "./activations.js";
 import { getInitializer, type InitializerSpec } from "./initializers.js";
-import { fmtLayerShape, Layer, type CallOptions, type LayerOptions, type LayerShape } from "./layer.js";
+import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
 
 /** Options of {@link dense}. */
@@ -68,9 +67,10 @@ export class Dense extends Layer {
     this.activation = activationName(options.activation ?? "linear");
     this.activationFn = getActivation(this.activation);
     this.useBias = options.useBias ?? true;
+    if (typeof this.useBias !== "boolean") throw new Error(`${this.name}: useBias must be true or false, got ${JSON.stringify(options.useBias)}`);
     this.kernelInitializer = kernelInitializer;
     this.biasInitializer = biasInitializer;
-    this.seed = options.seed;
+    this.seed = checkSeed(this.name, options.seed);
   }
 
   override get className(): string {
@@ -96,17 +96,18 @@ export class Dense extends Layer {
       throw new Error(`${this.name}: expected inputs of shape [batch, ${inputDim}], got [${x.shape.join(", ")}]`);
     }
     const flat = x.rank === 2 ? cast(x, this.dtype) : reshape(cast(x, this.dtype), [-1, inputDim]);
-    let y = matmul(flat, kernel);
-    if (this.bias !== undefined) y = add(y, this.bias);
+    // relu, sigmoid, tanh and linear fuse into the product; softmax and leakyRelu apply after it.
+    const fusable = this.activation === "relu" || this.activation === "sigmoid" || this.activation === "tanh" || this.activation === "linear";
+    let y = matMul({ a: flat, b: kernel, bias: this.bias, activation: fusable ? this.activation as FusedActivation : "linear" });
     if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
-    return this.activationFn(y);
+    return fusable ? y : this.activationFn(y);
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  override getConfig() {
+  override getConfig(): LayerConfig["config"] {
     const config = {
       ...super.getConfig(),
       units: this.units, activation: this.activation, useBias: this.useBias,

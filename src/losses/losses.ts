@@ -54,7 +54,7 @@ export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: Tensor, 
       throw new Error(`sparseCategoricalCrossentropy: label ${v[i]} at position ${i} is out of range for ${classes} classes; expected 0 <= label < ${classes}`);
     }
   }
-  return crossentropy(cast(oneHot(ints, classes), p.dtype), p, options.fromLogits ?? false);
+  return crossentropy(cast(oneHot(ints, classes), p.dtype), p, logitsFlag("sparseCategoricalCrossentropy", options));
 }
 
 /**
@@ -62,8 +62,9 @@ export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: Tensor, 
  * @example `gt.losses.categoricalCrossentropy(oneHotLabels, probabilities)`
  */
 export function categoricalCrossentropy(yTrue: TensorLike, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
+  const fromLogits = logitsFlag("categoricalCrossentropy", options);
   const [t, p] = matched("categoricalCrossentropy", yTrue, predictions("categoricalCrossentropy", yPred));
-  return crossentropy(t, p, options.fromLogits ?? false);
+  return crossentropy(t, p, fromLogits);
 }
 
 function crossentropy(target: Tensor, p: Tensor, fromLogits: boolean): Tensor {
@@ -77,10 +78,22 @@ function crossentropy(target: Tensor, p: Tensor, fromLogits: boolean): Tensor {
  * @example `gt.losses.binaryCrossentropy(y, logits, { fromLogits: true })`
  */
 export function binaryCrossentropy(yTrue: TensorLike, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
+  const fromLogits = logitsFlag("binaryCrossentropy", options);
   const [z, x] = matched("binaryCrossentropy", yTrue, predictions("binaryCrossentropy", yPred));
-  if (options.fromLogits) return mean(add(sub(maximum(x, 0), mul(x, z)), log(add(1, exp(neg(abs(x)))))));
+  if (fromLogits) return mean(add(sub(maximum(x, 0), mul(x, z)), log(add(1, exp(neg(abs(x)))))));
   const q = clipByValue(x, EPSILON, 1 - EPSILON);
   return mean(neg(add(mul(z, log(q)), mul(sub(1, z), log(sub(1, q))))));
+}
+
+/** The `fromLogits` option, checked: a misspelt `from_logits` would otherwise be ignored and train on the wrong loss. */
+function logitsFlag(op: string, options: CrossentropyOptions): boolean {
+  if (options === null || typeof options !== "object") throw new Error(`${op}: options must be an object such as { fromLogits: true }, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (key !== "fromLogits") throw new Error(`${op}: unknown option '${key}'${key === "from_logits" ? " (did you mean 'fromLogits'?)" : ""}; known options: fromLogits`);
+  }
+  const flag = options.fromLogits ?? false;
+  if (typeof flag !== "boolean") throw new Error(`${op}: fromLogits must be true or false, got ${describe(flag)}`);
+  return flag;
 }
 
 function predictions(op: string, yPred: Tensor): Tensor {

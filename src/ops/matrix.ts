@@ -15,25 +15,42 @@ import { lift2, output, toFloat } from "./lift.js";
  * @example `gt.matmul(x, w)` with x [64, 784] and w [784, 128] gives [64, 128].
  */
 export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transposeB = false): Tensor {
-  const [x, y] = lift2("matmul", toFloat("matmul", a, "a"), toFloat("matmul", b, "b"));
+  const { x, y, m, k, n } = matmulOperands("matmul", a, b, transposeA, transposeB);
+  const values = matmulValues(x, y, m, k, n, transposeA, transposeB);
+  return output("matmul", [x, y], values, [m, n], x.dtype, (dz) => matmulGrads(dz, x, y, transposeA, transposeB));
+}
+
+/**
+ * @internal The gradients of `op(a) · op(b)` with respect to `a` and `b`, each again a product
+ * with a transposed operand, so no transpose is ever materialized.
+ */
+export function matmulGrads(dz: Tensor, a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): [Tensor, Tensor] {
+  if (!transposeA && !transposeB) return [matmul(dz, b, false, true), matmul(a, dz, true, false)];
+  if (!transposeA && transposeB) return [matmul(dz, b), matmul(dz, a, true, false)];
+  if (transposeA && !transposeB) return [matmul(b, dz, false, true), matmul(a, dz)];
+  return [matmul(b, dz, true, true), matmul(dz, a, true, true)];
+}
+
+/** @internal Validated operands and dimensions of a matrix product, shared with the fused op. */
+export function matmulOperands(op: string, a: TensorLike, b: TensorLike, transposeA: boolean, transposeB: boolean) {
+  const [x, y] = lift2(op, toFloat(op, a, "a"), toFloat(op, b, "b"));
   if (x.rank !== 2 || y.rank !== 2) {
-    throw new Error(`matmul: both operands must be 2-D matrices: a is ${fmt(x.shape)}, b is ${fmt(y.shape)}`);
+    throw new Error(`${op}: both operands must be 2-D matrices: a is ${fmt(x.shape)}, b is ${fmt(y.shape)}`);
   }
   const [m, k] = transposeA ? [x.shape[1], x.shape[0]] : x.shape;
   const [k2, n] = transposeB ? [y.shape[1], y.shape[0]] : y.shape;
   if (k !== k2) {
     const t = (flag: boolean) => (flag ? " (transposed)" : "");
-    throw new Error(`matmul: inner dimensions differ: a is ${fmt(x.shape)}${t(transposeA)}, b is ${fmt(y.shape)}${t(transposeB)}`);
+    throw new Error(`${op}: inner dimensions differ: a is ${fmt(x.shape)}${t(transposeA)}, b is ${fmt(y.shape)}${t(transposeB)}`);
   }
+  return { x, y, m, k, n };
+}
+
+/** @internal Runs the kernel on validated operands, reading transposed views in place. */
+export function matmulValues(x: Tensor, y: Tensor, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): TypedArray {
   const [av, ta] = layout(x, transposeA);
   const [bv, tb] = layout(y, transposeB);
-  const values = matmulKernel(av, bv, m, k, n, ta, tb, x.dtype);
-  return output("matmul", [x, y], values, [m, n], x.dtype, (dz) => {
-    if (!transposeA && !transposeB) return [matmul(dz, y, false, true), matmul(x, dz, true, false)];
-    if (!transposeA && transposeB) return [matmul(dz, y), matmul(dz, x, true, false)];
-    if (transposeA && !transposeB) return [matmul(y, dz, false, true), matmul(x, dz)];
-    return [matmul(y, dz, true, true), matmul(dz, x, true, true)];
-  });
+  return matmulKernel(av, bv, m, k, n, ta, tb, x.dtype);
 }
 
 /**

@@ -1,0 +1,83 @@
+/**
+ * Fused ops: several steps in one kernel pass and one tape node, for the hot path of training.
+ * Their gradients are the same compositions of public ops that the unfused steps would record, so
+ * they stay differentiable to any order; only the forward pass and the bookkeeping are shared.
+ * @module
+ */
+import { fmt } from "../tensor/shape.js";
+import { describe, type Tensor, type TensorLike } from "../tensor/tensor.js";
+import { output, toTensor } from "./lift.js";
+import { matmulGrads, matmulOperands, matmulValues } from "./matrix.js";
+import { mul, square, sub } from "./arithmetic.js";
+import { greater } from "./compare.js";
+
+/** Activations a fused product can apply; each has a derivative written in terms of its output. */
+export type FusedActivation = "linear" | "relu" | "sigmoid" | "tanh";
+
+/** Arguments of {@link matMul}, as in TensorFlow.js' `tf.fused.matMul`. */
+export interface FusedMatMulArgs {
+  a: TensorLike;
+  b: TensorLike;
+  transposeA?: boolean;
+  transposeB?: boolean;
+  /** Added to each row of the product: shape `[n]` or `[1, n]`. */
+  bias?: TensorLike;
+  /** Applied last (default `'linear'`). */
+  activation?: FusedActivation;
+}
+
+/** The activation's forward, applied in place to the freshly computed product. */
+const FORWARD: Record<FusedActivation, ((v: number) => number) | undefined> = {
+  linear: undefined,
+  relu: (v) => (v < 0 ? 0 : v),
+  sigmoid: (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
+  tanh: Math.tanh,
+};
+
+/** dL/dz from dL/dy and y = act(z), with public ops so that it can be differentiated again. */
+const BACKWARD: Record<FusedActivation, (dy: Tensor, y: Tensor) => Tensor> = {
+  linear: (dy) => dy,
+  relu: (dy, y) => mul(dy, greater(y, 0)),
+  sigmoid: (dy, y) => mul(dy, mul(y, sub(1, y))),
+  tanh: (dy, y) => mul(dy, sub(1, square(y))),
+};
+
+/**
+ * `activation(op(a) · op(b) + bias)` in one pass: the dense layer's forward step. Same result and
+ * gradients as the three ops apart, with one output array instead of three and one tape node.
+ * @throws Error naming the shapes when the product's inner dimensions differ or the bias does not
+ * have one value per output column, and for an unknown activation.
+ * @example `gt.fused.matMul({ a: x, b: kernel, bias, activation: "relu" })`
+ */
+export function matMul(args: FusedMatMulArgs): Tensor {
+  if (args === null || typeof args !== "object") throw new Error(`fused.matMul: expected { a, b, bias?, activation? }, got ${describe(args)}`);
+  const { transposeA = false, transposeB = false, activation = "linear" } = args;
+  if (!(activation in FORWARD)) throw new Error(`fused.matMul: unknown activation ${JSON.stringify(activation)}; known: ${Object.keys(FORWARD).join(", ")}`);
+  const { x, y, m, k, n } = matmulOperands("fused.matMul", args.a, args.b, transposeA, transposeB);
+  const bias = args.bias === undefined ? undefined : toTensor("fused.matMul", args.bias, x.dtype, "bias");
+  const perColumn = (t: Tensor) => t.rank >= 1 && t.rank <= 2 && t.shape[t.rank - 1] === n && t.size === n;
+  if (bias !== undefined && (!perColumn(bias) || bias.dtype !== x.dtype)) {
+    throw new Error(`fused.matMul: bias must be ${x.dtype} of shape [${n}] (one value per output column of the ${fmt([m, n])} product), got ${describe(bias)}`);
+  }
+  const values = matmulValues(x, y, m, k, n, transposeA, transposeB);
+  const f = FORWARD[activation];
+  const bv = bias?.values();
+  if (bv !== undefined || f !== undefined) {
+    for (let r = 0; r < m; r++) {
+      const base = r * n;
+      for (let j = 0; j < n; j++) {
+        const z = bv === undefined ? values[base + j] : values[base + j] + bv[j];
+        values[base + j] = f === undefined ? z : f(z);
+      }
+    }
+  }
+  const inputs = bias === undefined ? [x, y] : [x, y, bias];
+  let out: Tensor;
+  out = output("fused.matMul", inputs, values, [m, n], x.dtype, (dy) => {
+    const dz = BACKWARD[activation](dy, out);
+    const [da, db] = matmulGrads(dz, x, y, transposeA, transposeB);
+    // The bias' gradient is dz itself: the tape sums it down to the bias' shape.
+    return bias === undefined ? [da, db] : [da, db, dz];
+  });
+  return out;
+}
