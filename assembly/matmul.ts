@@ -1,0 +1,377 @@
+// Single-precision GEMM kernels for WebAssembly SIMD128, in the GotoBLAS/BLIS
+// style: A and B are repacked into panels laid out in exactly the order the
+// micro-kernel reads them, so all four transpose variants run the same
+// contiguous inner loop and only the packing routines differ.
+//
+// Memory is managed by the host (JS): it copies A and B into the arena, asks
+// for `workspaceBytes(m, k, n)` of scratch, and passes raw byte pointers.
+// Nothing here allocates, so the module is built with `--runtime stub`.
+
+// Register tile: 4 rows x 8 columns = 8 f32x4 accumulators.
+//
+// Why not the 6x8 or 6x16 tiles native BLAS uses: V8's TurboFan (checked on
+// V8 11.3 / Node 20) schedules every load of a loop body ahead of the
+// arithmetic, so all of an iteration's loaded vectors are live at once next
+// to the accumulators. x64 gives V8 15 usable XMM registers; 4x8 needs
+// 8 accumulators + 2 B vectors + 4 A vectors + 1 product temporary = 15.
+// 6x8 (12 + 2 + 6 + 1) or unrolling k (two sets of loads) spill to the stack
+// on every iteration and measured 20-35% slower.
+//
+// Without FMA one k step is 6 vector loads + 8 mul + 8 add for 64 flops, and
+// that instruction count, not the FP units, sets the speed: ~5.5 cycles per
+// step, ~37 GFLOP/s at 3.15 GHz with everything in L1 (~30 in a full matmul).
+// Hence A is packed pre-broadcast: each A value is stored as a full f32x4, so
+// the kernel reads it with a plain v128.load, whose constant offset V8 folds
+// into the addressing mode; load32_splat with an offset costs V8 an extra
+// `lea` per row (measured ~32 vs ~37 GFLOP/s for the L1-resident kernel).
+const MR: i32 = 4;
+const NR: i32 = 8;
+
+// Bytes one packed (pre-broadcast) A value takes.
+const A_STRIDE: i32 = 16;
+
+// Cache blocking (sized for 32 KiB L1d / 512 KiB L2 / 32 MiB L3, Zen 3). A B
+// micro-panel (KC x NR floats = 12 KiB) stays in L1 while the A micro-panels
+// (MR x KC x 16 B = 24 KiB each) stream past it from L2, where the packed A
+// block (MC x KC x 16 B = 192 KiB) lives; the packed B panel (KC x NC) lives
+// in L3. Measured against KC 128..512 and MC 32..128: all within ~3% at
+// 512^3, MC = 32 was clearly best at 1024^3. These are upper bounds: actual
+// blocks are balanced so the last one isn't a sliver.
+const KC: i32 = 384;
+const MC: i32 = 32; // multiple of MR
+const NC: i32 = 4096; // multiple of NR
+
+// Bytes reserved at the end of the workspace for one edge tile, so partial
+// tiles can run the same full-size micro-kernel and be clipped afterwards.
+const TILE_BYTES: i32 = MR * NR * 4;
+
+// ---------------------------------------------------------------------------
+// Arena
+// ---------------------------------------------------------------------------
+
+/** First 64-byte-aligned byte after the module's static data; the host owns everything from here on. */
+export function arenaBase(): usize {
+  return (__heap_base + 63) & ~(<usize>63);
+}
+
+/**
+ * Makes sure bytes [arenaBase(), arenaBase() + bytes) are addressable,
+ * growing memory by at least 50% when it has to grow so that a sequence of
+ * slowly increasing requests doesn't grow (and detach JS views) every call.
+ * Returns false if the engine refuses to grow.
+ */
+export function ensureArena(bytes: usize): bool {
+  const end: u64 = <u64>arenaBase() + <u64>bytes;
+  if (end > 0x1_0000_0000) return false;
+  const havePages = memory.size();
+  const needPages = <i32>((end + 0xffff) >> 16);
+  if (needPages <= havePages) return true;
+  let want = max(needPages, havePages + (havePages >> 1));
+  if (want > 65536) want = 65536;
+  if (memory.grow(want - havePages) >= 0) return true;
+  // The geometric step may exceed the engine's limit while the exact need does not.
+  return memory.grow(needPages - havePages) >= 0;
+}
+
+// ---------------------------------------------------------------------------
+// Blocking helpers
+// ---------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function ceilDiv(a: i32, b: i32): i32 {
+  return (a + b - 1) / b;
+}
+
+// @ts-ignore: decorator
+@inline function roundUp(a: i32, b: i32): i32 {
+  return ceilDiv(a, b) * b;
+}
+
+// Splits `total` into equal-ish blocks no larger than `limit`, rounded up to
+// `multiple`: k = 784 becomes 3 x 262 rather than 384+384+16, so no block is
+// a sliver whose packing and kernel-call overhead isn't amortised.
+// @ts-ignore: decorator
+@inline function balancedBlock(total: i32, limit: i32, multiple: i32): i32 {
+  if (total <= limit) return total;
+  const blocks = ceilDiv(total, limit);
+  return min(limit, roundUp(ceilDiv(total, blocks), multiple));
+}
+
+/** Scratch bytes `matmul` needs for these dimensions (packed A block, packed B panel and one edge tile). */
+export function workspaceBytes(m: i32, k: i32, n: i32): usize {
+  const mc = balancedBlock(m, MC, MR);
+  const kc = balancedBlock(k, KC, 1);
+  const nc = balancedBlock(n, NC, NR);
+  const aBytes = <usize>roundUp(mc, MR) * <usize>kc * A_STRIDE;
+  const bBytes = <usize>kc * <usize>roundUp(nc, NR) * 4;
+  return aBytes + bBytes + <usize>TILE_BYTES + 64;
+}
+
+// ---------------------------------------------------------------------------
+// Micro-kernel
+// ---------------------------------------------------------------------------
+
+// a * b + c. Built with `--enable relaxed-simd` this is relaxed_madd, which
+// engines lower to a hardware FMA where there is one (V8 on x64 with FMA3:
+// vfmadd231ps): half the arithmetic instructions and one register fewer, and
+// about 1.5x the speed here. Whether it rounds once or twice is up to the
+// engine, so results may differ in the last bit between machines.
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+// C[0:4, 0:8] (=|+=) Ap[4 x kc] * Bp[kc x 8]. For every p, Ap holds the 4
+// values of column p, each pre-broadcast to an f32x4 (64 bytes), and Bp the
+// 8 values of row p (32 bytes). `ldc` is C's row stride in bytes; kc >= 1.
+function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = c00;
+  let c10 = c00, c11 = c00;
+  let c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00;
+  // Comparing a pointer instead of counting p saves an instruction in a
+  // loop whose speed is set by instruction count.
+  const bEnd = bp + (<usize>kc << 5);
+  do {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load(ap);
+    const a1 = v128.load(ap, 16);
+    const a2 = v128.load(ap, 32);
+    const a3 = v128.load(ap, 48);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    ap += 64;
+    bp += 32;
+  } while (bp != bEnd);
+  const c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc;
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c));
+    c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c1));
+    c11 = f32x4.add(c11, v128.load(c1, 16));
+    c20 = f32x4.add(c20, v128.load(c2));
+    c21 = f32x4.add(c21, v128.load(c2, 16));
+    c30 = f32x4.add(c30, v128.load(c3));
+    c31 = f32x4.add(c31, v128.load(c3, 16));
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c1, c10);
+  v128.store(c1, c11, 16);
+  v128.store(c2, c20);
+  v128.store(c2, c21, 16);
+  v128.store(c3, c30);
+  v128.store(c3, c31, 16);
+}
+
+// ---------------------------------------------------------------------------
+// Packing
+// ---------------------------------------------------------------------------
+
+// Packs the logical block A[i0:i0+mc, p0:p0+kc] into MR-row micro-panels:
+// panel s holds, for p = 0..kc-1, A[i0+s*MR+r, p0+p] for r = 0..MR-1, each
+// splatted to 16 bytes (see A_STRIDE). Rows past the edge are zero so the
+// micro-kernel never needs a ragged variant. Either storage order packs with
+// one load32_splat + store per value, so transposed A costs nothing extra.
+// Storage: transA ? a is [k, m] (element (i,p) at p*lda+i) : a is [m, k] (at i*lda+p).
+function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  const ldaB = <usize>lda << 2;
+  // Byte distance between consecutive p (pStep) and consecutive i (iStep) in the source.
+  const pStep: usize = transA ? ldaB : 4;
+  const iStep: usize = transA ? 4 : ldaB;
+  const zero = f32x4.splat(0);
+  let out = dst;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const i = i0 + ir;
+    let src = transA
+      ? a + (<usize>p0 * <usize>lda + <usize>i) * 4
+      : a + (<usize>i * <usize>lda + <usize>p0) * 4;
+    if (mr == MR) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(out, v128.load32_splat(src));
+        v128.store(out, v128.load32_splat(src + iStep), 16);
+        v128.store(out, v128.load32_splat(src + 2 * iStep), 32);
+        v128.store(out, v128.load32_splat(src + 3 * iStep), 48);
+        src += pStep;
+        out += 64;
+      }
+    } else {
+      // Separate loops rather than `r < mr ? load : 0`, so no load is ever
+      // issued past the edge of A, even speculatively as a select.
+      for (let p = 0; p < kc; p++) {
+        let r = 0;
+        for (; r < mr; r++) v128.store(out + (<usize>r << 4), v128.load32_splat(src + <usize>r * iStep));
+        for (; r < MR; r++) v128.store(out + (<usize>r << 4), zero);
+        src += pStep;
+        out += 64;
+      }
+    }
+  }
+}
+
+// Packs the logical block B[p0:p0+kc, j0:j0+nc] into NR-column micro-panels:
+// panel s holds, for p = 0..kc-1, B[p0+p, j0+s*NR+0..NR-1], zero-padded.
+// Storage: transB ? b is [n, k] (element (p,j) at j*ldb+p) : b is [k, n] (at p*ldb+j).
+function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
+  const ldbB = <usize>ldb << 2;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const panel = dst + <usize>(jr * kc) * 4;
+    const j = j0 + jr;
+    if (!transB) {
+      let src = b + (<usize>p0 * <usize>ldb + <usize>j) * 4;
+      let out = panel;
+      if (nr == NR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(out, v128.load(src));
+          v128.store(out, v128.load(src, 16), 16);
+          src += ldbB;
+          out += 32;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          let c = 0;
+          for (; c < nr; c++) store<f32>(out + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
+          for (; c < NR; c++) store<f32>(out + (<usize>c << 2), 0);
+          src += ldbB;
+          out += 32;
+        }
+      }
+    } else {
+      // Stored rows are columns of B: read 4 consecutive p from each of the
+      // 8 columns and transpose two 4x4 blocks so the output is row-major.
+      const col0 = b + (<usize>j * <usize>ldb + <usize>p0) * 4;
+      let p = 0;
+      if (nr == NR) {
+        for (; p + 4 <= kc; p += 4) {
+          const s = col0 + (<usize>p << 2);
+          const out = panel + <usize>(p * NR) * 4;
+          transpose4x4Store(s, ldbB, out, 32);
+          transpose4x4Store(s + 4 * ldbB, ldbB, out + 16, 32);
+        }
+      }
+      for (; p < kc; p++) {
+        const out = panel + <usize>(p * NR) * 4;
+        const s = col0 + (<usize>p << 2);
+        let c = 0;
+        for (; c < nr; c++) store<f32>(out + (<usize>c << 2), load<f32>(s + <usize>c * ldbB));
+        for (; c < NR; c++) store<f32>(out + (<usize>c << 2), 0);
+      }
+    }
+  }
+}
+
+// Reads a 4x4 block at `src` (row stride srcStride bytes) and writes its
+// transpose at `dst` (row stride dstStride bytes).
+// @ts-ignore: decorator
+@inline function transpose4x4Store(src: usize, srcStride: usize, dst: usize, dstStride: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + srcStride);
+  const r2 = v128.load(src + 2 * srcStride);
+  const r3 = v128.load(src + 3 * srcStride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + dstStride, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstStride, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstStride, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+}
+
+// ---------------------------------------------------------------------------
+// Driver
+// ---------------------------------------------------------------------------
+
+/**
+ * C = op(A) * op(B) for row-major float32 matrices, op(A) being m x k and
+ * op(B) k x n; C (m x n, row-major, contiguous) is overwritten.
+ * `a` is stored [m, k] or, when transA, [k, m]; `b` is [k, n] or, when transB, [n, k].
+ * `work` must point at `workspaceBytes(m, k, n)` bytes that don't overlap a, b or c.
+ * All pointers are byte offsets into this module's memory.
+ */
+export function matmul(
+  a: usize, b: usize, c: usize,
+  m: i32, k: i32, n: i32,
+  transA: bool, transB: bool,
+  work: usize,
+): void {
+  gemm(a, transA ? m : k, b, transB ? k : n, c, n, m, k, n, transA, transB, work);
+}
+
+/**
+ * General strided form of `matmul`: the leading dimensions lda, ldb, ldc are
+ * the row lengths (in elements) of the arrays as stored, so a caller can
+ * multiply sub-blocks in place. Splitting C into row or column blocks this
+ * way lets several threads share A, B and C without write conflicts, each
+ * with its own `work` of `workspaceBytes(m, k, n)` bytes for its block.
+ */
+export function gemm(
+  a: usize, lda: i32,
+  b: usize, ldb: i32,
+  c: usize, ldc: i32,
+  m: i32, k: i32, n: i32,
+  transA: bool, transB: bool,
+  work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const ldcB = <usize>ldc << 2;
+  if (k <= 0) {
+    // An empty sum is zero; the packing loops would otherwise never write C.
+    for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcB, 0, <usize>n << 2);
+    return;
+  }
+  const MCb = balancedBlock(m, MC, MR);
+  const KCb = balancedBlock(k, KC, 1);
+  const NCb = balancedBlock(n, NC, NR);
+
+  const base = (work + 63) & ~(<usize>63);
+  const aPack = base;
+  const bPack = aPack + <usize>roundUp(MCb, MR) * <usize>KCb * A_STRIDE;
+  const tile = bPack + <usize>KCb * <usize>roundUp(NCb, NR) * 4;
+
+  for (let jc = 0; jc < n; jc += NCb) {
+    const nc = min(NCb, n - jc);
+    for (let pc = 0; pc < k; pc += KCb) {
+      const kc = min(KCb, k - pc);
+      const accumulate = pc > 0;
+      packB(b, ldb, transB, pc, kc, jc, nc, bPack);
+      for (let ic = 0; ic < m; ic += MCb) {
+        const mc = min(MCb, m - ic);
+        packA(a, lda, transA, ic, mc, pc, kc, aPack);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = bPack + <usize>(jr * kc) * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const ap = aPack + <usize>(ir * kc) * A_STRIDE;
+            const cp = c + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
+            if (mr == MR && nr == NR) {
+              kernel4x8(kc, ap, bp, cp, ldcB, accumulate);
+            } else {
+              kernel4x8(kc, ap, bp, tile, <usize>(NR * 4), false);
+              for (let r = 0; r < mr; r++) {
+                const dstRow = cp + <usize>r * ldcB;
+                const srcRow = tile + <usize>(r * NR) * 4;
+                for (let q = 0; q < nr; q++) {
+                  const off = <usize>q << 2;
+                  const v = load<f32>(srcRow + off);
+                  store<f32>(dstRow + off, accumulate ? load<f32>(dstRow + off) + v : v);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
