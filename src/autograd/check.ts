@@ -28,7 +28,16 @@ export interface GradientCheckResult {
   /** The largest |analytic − numeric|. */
   maxAbsoluteError: number;
   /** Where the largest relative error occurred. */
-  worst: { input: number; index: number; analytic: number; numeric: number };
+  worst: {
+    /** The index of the input in `inputs`. */
+    input: number;
+    /** The element's index in that input, in row-major order. */
+    index: number;
+    /** The tape's gradient there. */
+    analytic: number;
+    /** The central finite difference there. */
+    numeric: number;
+  };
   /** The tape's gradients, one per input (float64). */
   analytic: Tensor[];
   /** The finite-difference gradients, one per input (float64). */
@@ -50,7 +59,10 @@ export interface GradientCheckResult {
  * ```
  */
 export function checkGradients(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: CheckGradientsOptions = {}): GradientCheckResult {
+  if (typeof fn !== "function") throw new Error(`checkGradients: fn must be a function of the inputs, got ${describe(fn)}`);
+  if (!Array.isArray(inputs)) throw new Error(`checkGradients: inputs must be an array of tensors, such as [x], got ${describe(inputs)}`);
   const { epsilon = 1e-5, seed = 0 } = options;
+  if (typeof epsilon !== "number" || !(epsilon > 0 && epsilon < 1)) throw new Error(`checkGradients: epsilon must be a number in (0, 1), got ${describe(epsilon)}`);
   const xs = inputs.map((x, i) => {
     if (!(x instanceof Tensor)) throw new Error(`checkGradients: input ${i} is not a tensor: got ${describe(x)}`);
     if (x.dtype === "int32") throw new Error(`checkGradients: input ${i} is int32; gradients exist only for float inputs`);

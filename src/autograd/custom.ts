@@ -32,6 +32,7 @@ export interface CustomGradientResult {
  * ```
  */
 export function customGradient(f: (...inputs: Tensor[]) => CustomGradientResult): (...inputs: Tensor[]) => Tensor {
+  if (typeof f !== "function") throw new Error(`customGradient: expected a function returning { value, gradFunc }, got ${describe(f)}`);
   return (...args: Tensor[]) => {
     const inputs = args.map((a, i) => toTensor("customGradient", a, undefined, `inputs[${i}]`));
     const result = noGrad(() => f(...inputs));

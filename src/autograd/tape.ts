@@ -70,8 +70,13 @@ export class GradientTape {
   private paused = false;
   private used = false;
 
+  /** @throws Error for options other than `{ persistent?: boolean }`. */
   constructor(options: GradientTapeOptions = {}) {
+    if (options === null || typeof options !== "object") throw new Error(`GradientTape: options must be an object such as { persistent: true }, got ${describe(options)}`);
+    const unknown = Object.keys(options).find((k) => k !== "persistent");
+    if (unknown !== undefined) throw new Error(`GradientTape: unknown option '${unknown}'; known options: persistent`);
     this.persistent = options.persistent ?? false;
+    if (typeof this.persistent !== "boolean") throw new Error(`GradientTape: persistent must be true or false, got ${describe(options.persistent)}`);
   }
 
   /**
@@ -224,6 +229,7 @@ export function isRecording(): boolean {
  * @example `const probs = gt.noGrad(() => model.call(x).softmax());`
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== "function") throw new Error(`noGrad: expected a function, got ${describe(fn)}`);
   const saved = active.splice(0, active.length);
   try {
     return fn();

@@ -42,6 +42,7 @@ export class Dataset<T> implements Iterable<T> {
     return s.dropRemainder ? Math.floor(s.count / s.batch) : Math.ceil(s.count / s.batch);
   }
 
+  /** Yields the elements in order: `for (const [xb, yb] of dataset)`. Each loop starts afresh (a shuffled dataset reshuffles). */
   [Symbol.iterator](): Iterator<T> {
     const s = this.source;
     if (s.kind === "stream") return s.iterate();
@@ -174,6 +175,7 @@ export function fromTensorSlices<E extends Element>(tensors: E): Dataset<E> {
 
 /** A dataset over whatever a generator function yields, started afresh on each pass. */
 export function fromGenerator<T>(generator: () => Iterator<T>): Dataset<T> {
+  if (typeof generator !== "function") throw new Error(`fromGenerator: expected a generator function (function* () { ... }), got ${describe(generator)}`);
   return new Dataset<T>({ kind: "stream", iterate: generator });
 }
 

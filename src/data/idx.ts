@@ -18,11 +18,17 @@ export type IdxDtype = "uint8" | "int8" | "int16" | "int32" | "float32" | "float
 
 /** The typed array used for each {@link IdxDtype}. */
 export interface IdxArrayMap {
+  /** Type code `0x08`: unsigned bytes, such as MNIST's pixels and labels. */
   uint8: Uint8Array;
+  /** Type code `0x09`: signed bytes. */
   int8: Int8Array;
+  /** Type code `0x0B`: 16-bit integers, big-endian in the file. */
   int16: Int16Array;
+  /** Type code `0x0C`: 32-bit integers, big-endian in the file. */
   int32: Int32Array;
+  /** Type code `0x0D`: 32-bit floats, big-endian in the file. */
   float32: Float32Array;
+  /** Type code `0x0E`: 64-bit floats, big-endian in the file. */
   float64: Float64Array;
 }
 
@@ -221,6 +227,10 @@ function errText(e: unknown): string {
  * ```
  */
 export function parseIdx(input: Uint8Array | ArrayBuffer, options: ParseIdxOptions = {}): IdxData {
+  if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
+    const what = typeof input === "string" ? `the string ${JSON.stringify(input)} (read the file first, e.g. fs.readFileSync(path))` : input === null ? "null" : typeof input;
+    throw new IdxFormatError(`IDX: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${what}`, 0);
+  }
   let bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const gzipped = isGzip(bytes);
   if (gzipped) bytes = decompress(bytes, options);

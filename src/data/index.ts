@@ -4,4 +4,4 @@
  */
 export { Dataset, fromTensorSlices, fromGenerator, type Element } from "./dataset.js";
 export { readIdx, loadMnist, type LoadMnistOptions, type MnistSplit } from "./mnist.js";
-export { parseIdx, encodeIdx, IdxFormatError, type IdxDtype, type IdxData, type ParseIdxOptions } from "./idx.js";
+export { parseIdx, encodeIdx, IdxFormatError, type IdxDtype, type IdxData, type IdxArrayMap, type ParseIdxOptions } from "./idx.js";

@@ -43,7 +43,9 @@ export interface LoadMnistOptions {
 
 /** A split: images `x` (float32 [n, 784] in [0, 1]) and labels `y` (int32 [n], 0–9). */
 export interface MnistSplit {
+  /** The images: float32 `[n, 784]`, pixel values scaled to `[0, 1]`, rows of 28 pixels in order. */
   x: Tensor;
+  /** The labels: int32 `[n]`, digits 0–9. */
   y: Tensor;
 }
 
@@ -64,8 +66,20 @@ export interface MnistSplit {
  * const full = gt.data.loadMnist({ dir: "data/mnist" });   // official IDX files
  * ```
  */
-export function loadMnist(options: LoadMnistOptions = {}): { train: MnistSplit; test: MnistSplit } {
+export function loadMnist(options: LoadMnistOptions = {}): {
+  /** The training examples. */
+  train: MnistSplit;
+  /** The test examples: held-out bundled digits, or the official 10,000 `t10k` digits. */
+  test: MnistSplit;
+} {
+  if (options === null || typeof options !== "object") throw new Error(`loadMnist: options must be an object, got ${String(options)}`);
+  const known = ["dir", "trainSize", "testSize", "seed"];
+  for (const key of Object.keys(options)) {
+    const like = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/_/g, ""));
+    if (!known.includes(key)) throw new Error(`loadMnist: unknown option '${key}'${like === undefined ? "" : ` (did you mean '${like}'?)`}; known options: ${known.join(", ")}`);
+  }
   const { dir, seed = 0 } = options;
+  if (dir !== undefined && (typeof dir !== "string" || dir === "")) throw new Error(`loadMnist: dir must be a folder path, got ${JSON.stringify(dir)}`);
   for (const key of ["trainSize", "testSize"] as const) {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`loadMnist: ${key} must be a positive integer, got ${String(v)}`);

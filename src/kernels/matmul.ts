@@ -15,9 +15,6 @@ import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
 import { getBackend } from "./backend.js";
 import { matmulF32 } from "./wasm/index.js";
 
-/** Below this many multiply-adds the copies into WebAssembly memory cost more than they save. */
-const WASM_MIN_WORK = 4096;
-
 /**
  * Multiplies `a` and `b`, both contiguous row-major buffers: `a` holds A as [m, k] (or [k, m] when
  * `transposeA`), `b` holds B as [k, n] (or [n, k] when `transposeB`). Returns C as [m, n].
@@ -26,7 +23,9 @@ export function matmulKernel(
   a: TypedArray, b: TypedArray, m: number, k: number, n: number,
   transposeA: boolean, transposeB: boolean, dtype: DType,
 ): TypedArray {
-  if (dtype === "float32" && m * k * n >= WASM_MIN_WORK && getBackend() === "wasm") {
+  // Every float32 product takes the same kernel, however small: a row's result then never depends
+  // on the batch it was computed in (the TypeScript loops accumulate in float64, WebAssembly in float32).
+  if (dtype === "float32" && getBackend() === "wasm") {
     return matmulF32(a as Float32Array, b as Float32Array, m, k, n, transposeA, transposeB);
   }
   const out = allocate(dtype, m * n);

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from "../tensor/tensor.js";
 import * as ops from "../ops/activations.js";
-import { Layer, type CallOptions, type LayerOptions } from "./layer.js";
+import { Layer, type CallOptions, type LayerConfig, type LayerOptions } from "./layer.js";
 import { camelCase, checkOptions } from "./options.js";
 
 /** The activations a layer can name. */
@@ -96,7 +96,7 @@ export class Activation extends Layer {
     return this.fn(x);
   }
 
-  override getConfig() {
+  override getConfig(): LayerConfig["config"] {
     return { ...super.getConfig(), activation: this.activation, ...this.params };
   }
 }

@@ -3,12 +3,12 @@
  * scaled by `1 / (1 − rate)`, so nothing changes at inference.
  * @module
  */
-import { randomUniform, type Seed } from "../tensor/create.js";
+import { checkSeed, randomUniform, type Seed } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { mul } from "../ops/arithmetic.js";
 import { greaterEqual } from "../ops/compare.js";
 import { cast } from "../ops/lift.js";
-import { Layer, type CallOptions, type LayerOptions } from "./layer.js";
+import { Layer, type CallOptions, type LayerConfig, type LayerOptions } from "./layer.js";
 import { checkOptions } from "./options.js";
 
 /** Options of {@link dropout}. */
@@ -29,7 +29,8 @@ export class Dropout extends Layer {
   readonly rate: number;
   /** The seed of the masks, if given. */
   readonly seed: Seed | undefined;
-  private masks = 0;
+  /** @internal Masks drawn so far (training calls); checkpoints save it so a resumed run draws the masks it would have. */
+  masks = 0;
 
   /** @throws Error when `rate` is not in [0, 1) or an option is unknown. */
   constructor(options: DropoutOptions) {
@@ -38,7 +39,7 @@ export class Dropout extends Layer {
     if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be a number in [0, 1), got ${String(rate)}`);
     super(options, "dropout");
     this.rate = rate;
-    this.seed = options.seed;
+    this.seed = checkSeed(this.name, options.seed);
   }
 
   override get className(): string {
@@ -53,7 +54,7 @@ export class Dropout extends Layer {
     return mul(x, mul(cast(keep, x.dtype), 1 / (1 - this.rate)));
   }
 
-  override getConfig() {
+  override getConfig(): LayerConfig["config"] {
     const config = { ...super.getConfig(), rate: this.rate };
     return this.seed === undefined ? config : { ...config, seed: this.seed };
   }

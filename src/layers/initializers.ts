@@ -31,7 +31,20 @@ export type InitializerName = "glorotUniform" | "glorotNormal" | "heUniform" | "
  * An initializer by name, or by name with parameters (`{ name: 'randomNormal', stddev: 0.1 }`).
  * Both forms are plain JSON, so a layer's config can be saved and rebuilt.
  */
-export type InitializerSpec = InitializerName | { name: InitializerName; mean?: number; stddev?: number; minval?: number; maxval?: number };
+export type InitializerSpec =
+  | InitializerName
+  | {
+      /** Which initializer. */
+      name: InitializerName;
+      /** The mean, for `'randomNormal'`. */
+      mean?: number;
+      /** The standard deviation, for `'randomNormal'`. */
+      stddev?: number;
+      /** The lower bound, for `'randomUniform'`. */
+      minval?: number;
+      /** The upper bound, for `'randomUniform'`. */
+      maxval?: number;
+    };
 
 /** `1/0.8796…`: the standard deviation of a unit normal truncated to ±2, inverted (Keras' constant). */
 const TRUNCATION_CORRECTION = 0.87962566103423978;
@@ -40,7 +53,12 @@ const TRUNCATION_CORRECTION = 0.87962566103423978;
  * The fans of a weight shape, as Keras computes them.
  * @example `computeFans([784, 128]) // { fanIn: 784, fanOut: 128 }`
  */
-export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+export function computeFans(shape: readonly number[]): {
+  /** The number of inputs each output unit sums over. */
+  fanIn: number;
+  /** The number of outputs each input feeds. */
+  fanOut: number;
+} {
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
   const receptive = sizeOf(shape.slice(0, -2));

@@ -35,8 +35,14 @@ export interface LayerOptions {
 
 /** The JSON-able description of a layer from which {@link layerFromConfig} rebuilds it. */
 export interface LayerConfig {
+  /** The layer's class: `'Dense'`, `'Activation'`, `'Dropout'`, `'Flatten'`. */
   className: string;
-  config: { name: string; [key: string]: unknown };
+  /** The layer's options, as {@link Layer.getConfig} returns them. */
+  config: {
+    /** The layer's name. */
+    name: string;
+    [key: string]: unknown;
+  };
 }
 
 /** Options of {@link Layer.addWeight}. */
@@ -50,6 +56,25 @@ export interface AddWeightOptions {
 }
 
 const counters = new Map<string, number>();
+
+/** @internal Supplies a weight's initial value in place of its initializer; see {@link withWeightSource}. */
+export type WeightSource = (layer: string, weight: string, shape: readonly number[], dtype: DType) => Tensor;
+
+let weightSource: WeightSource | undefined;
+
+/**
+ * @internal Runs `fn` with {@link Layer.addWeight} taking initial values from `source` instead of
+ * drawing them: loading a saved model checks each shape before allocating and draws nothing.
+ */
+export function withWeightSource<T>(source: WeightSource, fn: () => T): T {
+  const saved = weightSource;
+  weightSource = source;
+  try {
+    return fn();
+  } finally {
+    weightSource = saved;
+  }
+}
 
 /** @internal A unique default name: `dense`, then `dense_1`, `dense_2`, … as Keras. */
 export function uniqueName(prefix: string): string {
@@ -101,6 +126,7 @@ export abstract class Layer {
     this.dtype = checkDType(options.dtype ?? "float32", this.name);
     this.inputShape = options.inputShape === undefined ? undefined : checkInputShape(this.name, options.inputShape);
     this.trainable = options.trainable ?? true;
+    if (typeof this.trainable !== "boolean") throw new Error(`${this.name}: trainable must be true or false, got ${JSON.stringify(options.trainable)}`);
   }
 
   /** True once the weights exist. */
@@ -158,7 +184,7 @@ export abstract class Layer {
     if (this._weights.some((w) => w.variable.name === fullName)) throw new Error(`${this.name}: a weight named '${name}' already exists`);
     const dtype = options.dtype ?? this.dtype;
     const trainable = options.trainable ?? true;
-    const initial = getInitializer(initializer)(shape, { seed: options.seed, dtype });
+    const initial = weightSource !== undefined ? weightSource(this.name, name, shape, dtype) : getInitializer(initializer)(shape, { seed: options.seed, dtype });
     const v = variable(initial, { name: fullName, trainable });
     this._weights.push({ variable: v, trainable });
     return v;

@@ -16,6 +16,7 @@ import type { History } from "../training/history.js";
 import type { Logs } from "../training/callbacks.js";
 import { formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
+import { saveModel } from "../io/folder.js";
 
 /** Options of {@link sequential}. */
 export interface ModelOptions {
@@ -31,8 +32,17 @@ export interface PredictOptions {
 
 /** The JSON-able architecture of a model, from which `layers.modelFromConfig` rebuilds it. */
 export interface ModelConfig {
+  /** Always `'Sequential'`. */
   className: "Sequential";
-  config: { name: string; layers: LayerConfig[]; buildInputShape?: (number | null)[] };
+  /** The model's name and layers. */
+  config: {
+    /** The model's name. */
+    name: string;
+    /** Each layer's config, in order. */
+    layers: LayerConfig[];
+    /** The input shape the model was built for (batch `null`), when built. */
+    buildInputShape?: (number | null)[];
+  };
 }
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
@@ -73,6 +83,7 @@ export class Model {
   constructor(layerList: readonly Layer[] = [], options: ModelOptions = {}) {
     checkOptions("sequential", options, ["name"]);
     if (!Array.isArray(layerList)) throw new Error(`sequential: expected an array of layers, got ${describe(layerList)}`);
+    if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) throw new Error(`sequential: name must be a non-empty string, got ${describe(options.name)}`);
     this.name = options.name ?? uniqueName("sequential");
     for (const layer of layerList) this.add(layer);
   }
@@ -110,6 +121,9 @@ export class Model {
    * @example `model.build([null, 784])`
    */
   build(inputShape: LayerShape): void {
+    if (!Array.isArray(inputShape) || inputShape.length === 0) {
+      throw new Error(`${this.name}: build expects the input shape with the batch dimension first, such as [null, 784], got ${describe(inputShape)}`);
+    }
     let shape: LayerShape = [null, ...inputShape.slice(1)];
     for (const layer of this._layers) {
       layer.ensureBuilt(shape);
@@ -269,6 +283,24 @@ export class Model {
     const config: ModelConfig["config"] = { name: this.name, layers: this._layers.map((l) => l.toJSON()) };
     if (this.inputShape !== undefined) config.buildInputShape = this.inputShape.slice();
     return { className: "Sequential", config };
+  }
+
+  /**
+   * Saves the architecture and the weights to the folder `dir` (created if needed): `model.json`,
+   * the manifest, and one binary weights file. The write is atomic: a crash at any point leaves
+   * the previous save or this one loadable. `gt.loadModel(dir)` reads it back. Node only; in a
+   * browser use `gt.toMemory(model)`. For training state too, use `gt.saveCheckpoint`.
+   * @param dir - the folder; a previous save there is replaced.
+   * @throws Error when `dir` is not a path, the folder cannot be written (the previous save is then
+   * untouched), or outside Node.
+   * @example
+   * ```ts
+   * model.save("models/mnist");
+   * const same = gt.loadModel("models/mnist");
+   * ```
+   */
+  save(dir: string): void {
+    saveModel(this, dir);
   }
 
   /**

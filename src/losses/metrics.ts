@@ -3,7 +3,7 @@
  * @module
  */
 import { fmt, shapesEqual } from "../tensor/shape.js";
-import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import { describe, Tensor, type TensorLike } from "../tensor/tensor.js";
 import { cast, toTensor } from "../ops/lift.js";
 import { argMax, equal, greater } from "../ops/compare.js";
 import { mean } from "../ops/reductions.js";
@@ -17,6 +17,7 @@ import { mean } from "../ops/reductions.js";
  * @example `gt.metrics.accuracy(labels, model.predict(x)).item()`
  */
 export function accuracy(yTrue: TensorLike, yPred: Tensor): Tensor {
+  if (!(yPred instanceof Tensor)) throw new Error(`accuracy: yPred must be a tensor of predictions, got ${describe(yPred)}`);
   const t = toTensor("accuracy", yTrue, "int32", "yTrue");
   const last = yPred.shape[yPred.rank - 1];
   let hits: Tensor;

@@ -16,9 +16,13 @@ export type FusedActivation = "linear" | "relu" | "sigmoid" | "tanh";
 
 /** Arguments of {@link matMul}, as in TensorFlow.js' `tf.fused.matMul`. */
 export interface FusedMatMulArgs {
+  /** The left matrix, `[m, k]` (or `[k, m]` with `transposeA`). */
   a: TensorLike;
+  /** The right matrix, `[k, n]` (or `[n, k]` with `transposeB`). */
   b: TensorLike;
+  /** Multiply by the transpose of `a` (default false). */
   transposeA?: boolean;
+  /** Multiply by the transpose of `b` (default false). */
   transposeB?: boolean;
   /** Added to each row of the product: shape `[n]` or `[1, n]`. */
   bias?: TensorLike;

@@ -4,7 +4,7 @@
  * @module
  */
 import { isRecording, readVariable, recordOp } from "../autograd/tape.js";
-import type { DType, TypedArray } from "../tensor/dtype.js";
+import { checkDType, type DType, type TypedArray } from "../tensor/dtype.js";
 import { fromValues, tensor } from "../tensor/create.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { describe, Tensor, Variable, type TensorLike } from "../tensor/tensor.js";
@@ -99,6 +99,7 @@ export function binary(op: string, x: Tensor, y: Tensor, f: BinaryFn, grad?: (dz
  */
 export function cast(x: TensorLike, dtype: DType): Tensor {
   const t = toTensor("cast", x);
+  checkDType(dtype, "cast");
   if (t.dtype === dtype) return t;
   const from = t.dtype;
   return output("cast", [t], castKernel(t.values(), dtype), t.shape, dtype, (dy) => [from === "int32" || dtype === "int32" ? null : cast(dy, from)]);

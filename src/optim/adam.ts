@@ -8,18 +8,27 @@ import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./s
 
 /** The hyperparameters of one {@link adamUpdate}. */
 export interface AdamHyperparameters {
+  /** The step size `lr` of this update. */
   learningRate: number;
+  /** The decay β1 of the first-moment estimate `m`. */
   beta1: number;
+  /** The decay β2 of the second-moment estimate `v`. */
   beta2: number;
+  /** ε, added to the denominator. */
   epsilon: number;
+  /** Whether to divide by the running maximum of `v` (AMSGrad). */
   amsgrad: boolean;
+  /** The coupled L2 factor: `weightDecay·w` is added to the gradient. */
   weightDecay: number;
 }
 
 /** Adam's slots for one weight: the moment estimates, and AMSGrad's running maximum of `v`. */
 export interface AdamSlots {
+  /** The first-moment estimate (the mean of the gradients), before bias correction. */
   m?: FloatArray;
+  /** The second-moment estimate (the mean of the squared gradients), before bias correction. */
   v?: FloatArray;
+  /** AMSGrad's running maximum of `v` (amsgrad only). */
   vMax?: FloatArray;
 }
 
@@ -48,7 +57,16 @@ export interface AdamSlots {
  * const r = gt.optim.adamUpdate(new Float64Array([1]), new Float64Array([1]), {}, 0, hp); // w ≈ 0.9
  * ```
  */
-export function adamUpdate(weight: FloatArray, grad: FloatArray, slots: AdamSlots, step: number, hp: AdamHyperparameters): { weight: FloatArray; m: FloatArray; v: FloatArray; vMax?: FloatArray } {
+export function adamUpdate(weight: FloatArray, grad: FloatArray, slots: AdamSlots, step: number, hp: AdamHyperparameters): {
+  /** The new weight. */
+  weight: FloatArray;
+  /** The new first-moment estimate. */
+  m: FloatArray;
+  /** The new second-moment estimate. */
+  v: FloatArray;
+  /** The new running maximum of `v` (amsgrad only). */
+  vMax?: FloatArray;
+} {
   checkLengths("adamUpdate", weight, grad, { m: slots.m, v: slots.v, vMax: slots.vMax });
   const { learningRate: lr, beta1, beta2, epsilon, amsgrad, weightDecay: wd } = hp;
   const t = step + 1;
@@ -93,10 +111,15 @@ export interface AdamOptions extends OptimizerOptions {
 
 /** What {@link Adam.getConfig} returns. */
 export interface AdamConfig extends OptimizerConfig {
+  /** The decay of the first-moment estimate. */
   beta1: number;
+  /** The decay of the second-moment estimate. */
   beta2: number;
+  /** ε, added to the denominator. */
   epsilon: number;
+  /** Whether AMSGrad is used. */
   amsgrad: boolean;
+  /** The coupled L2 weight decay. */
   weightDecay: number;
 }
 

@@ -32,9 +32,13 @@ export const BASE_OPTIONS = ["learningRate", "clipNorm", "clipValue", "globalCli
 
 /** What {@link Optimizer.getConfig} returns: the options that rebuild an equal optimizer. */
 export interface OptimizerConfig {
+  /** The learning rate, or the schedule function. */
   learningRate: number | LearningRateSchedule;
+  /** Per-gradient L2 clipping, when set. */
   clipNorm?: number;
+  /** Per-element clipping, when set. */
   clipValue?: number;
+  /** Joint L2 clipping of all gradients, when set. */
   globalClipNorm?: number;
 }
 
@@ -43,7 +47,9 @@ export type GradientPair = readonly [Tensor | null | undefined, Variable];
 
 /** What a subclass's update rule returns for one variable. */
 export interface SlotUpdate {
+  /** The variable's new values. */
   weight: FloatArray;
+  /** The variable's new slots, by slot name. */
   slots: Slots;
 }
 
@@ -92,6 +98,7 @@ export abstract class Optimizer {
   get learningRate(): number | LearningRateSchedule {
     return this._learningRate;
   }
+  /** @throws Error when the value is not a finite number >= 0 or a schedule function. */
   set learningRate(value: number | LearningRateSchedule) {
     this._learningRate = checkLearningRate(this.name, value);
   }

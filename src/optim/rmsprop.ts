@@ -8,11 +8,17 @@ import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./s
 
 /** The hyperparameters of one {@link rmspropUpdate}. */
 export interface RMSpropHyperparameters {
+  /** The step size `lr` of this update. */
   learningRate: number;
+  /** The decay ρ of the running means. */
   rho: number;
+  /** ε, added to the denominator. */
   epsilon: number;
+  /** The momentum factor (0: no momentum buffer). */
   momentum: number;
+  /** Whether to divide by an estimate of the variance rather than of the raw second moment. */
   centered: boolean;
+  /** The coupled L2 factor: `weightDecay·w` is added to the gradient. */
   weightDecay: number;
 }
 
@@ -50,7 +56,13 @@ export interface RMSpropSlots {
  * gt.optim.rmspropUpdate(new Float64Array([1]), new Float64Array([1]), {}, hp); // w = 1 − 0.01/(√0.1 + 1e-8)
  * ```
  */
-export function rmspropUpdate(weight: FloatArray, grad: FloatArray, slots: RMSpropSlots, hp: RMSpropHyperparameters): { weight: FloatArray } & RMSpropSlots & { squareAvg: FloatArray } {
+export function rmspropUpdate(weight: FloatArray, grad: FloatArray, slots: RMSpropSlots, hp: RMSpropHyperparameters): {
+  /** The new weight. */
+  weight: FloatArray;
+} & RMSpropSlots & {
+  /** The new running mean of g². */
+  squareAvg: FloatArray;
+} {
   checkLengths("rmspropUpdate", weight, grad, { squareAvg: slots.squareAvg, gradAvg: slots.gradAvg, momentumBuffer: slots.momentumBuffer });
   const { learningRate: lr, rho, epsilon, momentum, centered, weightDecay: wd } = hp;
   const n = weight.length;
@@ -102,10 +114,15 @@ export interface RMSpropOptions extends OptimizerOptions {
 
 /** What {@link RMSprop.getConfig} returns. */
 export interface RMSpropConfig extends OptimizerConfig {
+  /** The decay of the running means. */
   rho: number;
+  /** ε, added to the denominator. */
   epsilon: number;
+  /** The momentum factor. */
   momentum: number;
+  /** Whether the centered variant is used. */
   centered: boolean;
+  /** The coupled L2 weight decay. */
   weightDecay: number;
 }
 

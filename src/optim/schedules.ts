@@ -14,7 +14,10 @@ export type LearningRateSchedule = (step: number) => number;
 /** A built-in schedule: the function, plus the arguments it was made with, for checkpoints. */
 export interface ConfiguredSchedule<C> extends LearningRateSchedule {
   /** The schedule's name and arguments, as plain data. */
-  readonly config: Readonly<C & { name: string }>;
+  readonly config: Readonly<C & {
+    /** The function that made the schedule: `'exponentialDecay'`, `'piecewiseConstant'` or `'cosineDecay'`. */
+    name: string;
+  }>;
 }
 
 function configured<C>(fn: LearningRateSchedule, config: C & { name: string }): ConfiguredSchedule<C> {
@@ -76,7 +79,12 @@ export function exponentialDecay(options: ExponentialDecayOptions): ConfiguredSc
  * const lr = gt.optim.piecewiseConstant([1000, 2000], [0.1, 0.01, 0.001]);
  * ```
  */
-export function piecewiseConstant(boundaries: readonly number[], values: readonly number[]): ConfiguredSchedule<{ boundaries: number[]; values: number[] }> {
+export function piecewiseConstant(boundaries: readonly number[], values: readonly number[]): ConfiguredSchedule<{
+  /** The boundaries, as given. */
+  boundaries: number[];
+  /** The learning rates, as given. */
+  values: number[];
+}> {
   const where = "piecewiseConstant";
   if (!Array.isArray(boundaries) || !Array.isArray(values)) {
     throw new Error(`${where}: expected two arrays (boundaries, values), got ${typeof boundaries} and ${typeof values}`);

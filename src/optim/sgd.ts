@@ -9,10 +9,15 @@ import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./s
 
 /** The hyperparameters of one {@link sgdUpdate}. */
 export interface SGDHyperparameters {
+  /** The step size `lr` of this update. */
   learningRate: number;
+  /** The momentum factor `m` (0: plain SGD). */
   momentum: number;
+  /** The fraction of the gradient left out of the velocity, from the second step on. */
   dampening: number;
+  /** Whether to step along `g + m·v` instead of `v`. */
   nesterov: boolean;
+  /** The coupled L2 factor: `weightDecay·w` is added to the gradient. */
   weightDecay: number;
 }
 
@@ -43,7 +48,12 @@ export interface SGDHyperparameters {
  * s = gt.optim.sgdUpdate(s.weight, s.weight, s.velocity, hp);                              // w 0.72, v 1.8
  * ```
  */
-export function sgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatArray | undefined, hp: SGDHyperparameters): { weight: FloatArray; velocity: FloatArray | undefined } {
+export function sgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatArray | undefined, hp: SGDHyperparameters): {
+  /** The new weight. */
+  weight: FloatArray;
+  /** The new velocity (undefined when momentum is 0). */
+  velocity: FloatArray | undefined;
+} {
   checkLengths("sgdUpdate", weight, grad, { velocity });
   const { learningRate: lr, momentum: m, dampening, nesterov, weightDecay: wd } = hp;
   const n = weight.length;
@@ -80,9 +90,13 @@ export interface SGDOptions extends OptimizerOptions {
 
 /** What {@link SGD.getConfig} returns. */
 export interface SGDConfig extends OptimizerConfig {
+  /** The momentum factor. */
   momentum: number;
+  /** Whether the step uses Nesterov momentum. */
   nesterov: boolean;
+  /** The dampening. */
   dampening: number;
+  /** The coupled L2 weight decay. */
   weightDecay: number;
 }
 

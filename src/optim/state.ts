@@ -16,6 +16,7 @@ export type Slots = Readonly<Record<string, FloatArray>>;
 export interface SlotEntry {
   /** Updates applied to this variable so far (Adam's bias correction counts them per variable, as PyTorch). */
   step: number;
+  /** The variable's slots by name, such as `velocity`. */
   slots: Slots;
 }
 

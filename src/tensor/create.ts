@@ -122,7 +122,24 @@ let globalRng: seedrandom.PRNG = seedrandom("gradtape");
  * deterministic from the start (the default seed is fixed); call this to pick another stream.
  */
 export function setRandomSeed(seed: Seed): void {
-  globalRng = seedrandom(String(seed));
+  if (seed === undefined) throw new Error("setRandomSeed: expected a seed (a number or a string), got undefined");
+  globalRng = seedrandom(String(checkSeed("setRandomSeed", seed)));
+}
+
+/** @internal A seed: a finite number or a string (or undefined, for none), else an error naming `where`. */
+export function checkSeed(where: string, seed: unknown): Seed | undefined {
+  if (seed === undefined || typeof seed === "string" || (typeof seed === "number" && Number.isFinite(seed))) return seed;
+  throw new Error(`${where}: seed must be a finite number or a string, got ${describe(seed)}`);
+}
+
+/** Throws for an options argument that is not an object or has a key outside `known` (suggesting a case-insensitive match). */
+function checkKeys(where: string, options: unknown, known: readonly string[]): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new Error(`${where}: options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const like = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/_/g, ""));
+    throw new Error(`${where}: unknown option '${key}'${like === undefined ? "" : ` (did you mean '${like}'?)`}; known options: ${known.join(", ")}`);
+  }
 }
 
 /** @internal A generator: a fresh one for an explicit seed, else the global stream. */
@@ -132,9 +149,13 @@ export function rng(seed: Seed | undefined): () => number {
 
 /** Options of {@link randomNormal}. */
 export interface RandomNormalOptions {
+  /** The mean of the distribution (default 0). */
   mean?: number;
+  /** The standard deviation, >= 0 (default 1). */
   stddev?: number;
+  /** Seed of the draw: the same seed gives the same numbers (default: the global stream, see {@link setRandomSeed}). */
   seed?: Seed;
+  /** The dtype of the result (default `'float32'`). */
   dtype?: DType;
 }
 
@@ -143,8 +164,10 @@ export interface RandomNormalOptions {
  * @example `gt.randomNormal([784, 128], { stddev: 0.05, seed: 42 })`
  */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  checkKeys("randomNormal", options, ["mean", "stddev", "seed", "dtype"]);
   const { mean = 0, stddev = 1, seed, dtype = "float32" } = options;
   checkShape(shape, "randomNormal");
+  checkSeed("randomNormal", seed);
   finite("randomNormal", { mean, stddev });
   if (stddev < 0) throw new Error(`randomNormal: stddev must be >= 0, got ${stddev}`);
   const next = rng(seed);
@@ -161,9 +184,13 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
 
 /** Options of {@link randomUniform}. */
 export interface RandomUniformOptions {
+  /** The lower bound, included (default 0). */
   minval?: number;
+  /** The upper bound, excluded; must be greater than `minval` (default 1). */
   maxval?: number;
+  /** Seed of the draw: the same seed gives the same numbers (default: the global stream, see {@link setRandomSeed}). */
   seed?: Seed;
+  /** The dtype of the result (default `'float32'`). */
   dtype?: DType;
 }
 
@@ -172,8 +199,10 @@ export interface RandomUniformOptions {
  * @example `gt.randomUniform([3], { minval: -1, maxval: 1, seed: 7 })`
  */
 export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
+  checkKeys("randomUniform", options, ["minval", "maxval", "seed", "dtype"]);
   const { minval = 0, maxval = 1, seed, dtype = "float32" } = options;
   checkShape(shape, "randomUniform");
+  checkSeed("randomUniform", seed);
   finite("randomUniform", { minval, maxval });
   if (!(maxval > minval)) throw new Error(`randomUniform: maxval (${maxval}) must be greater than minval (${minval})`);
   const next = rng(seed);
@@ -201,6 +230,9 @@ function finite(where: string, args: Record<string, number>): void {
  * ```
  */
 export function variable(initial: Tensor | number | NestedArray | ArrayLike<number>, options: VariableOptions & { dtype?: DType } = {}): Variable {
+  checkKeys("variable", options, ["name", "trainable", "dtype"]);
+  if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) throw new Error(`variable: name must be a non-empty string, got ${describe(options.name)}`);
+  if (options.trainable !== undefined && typeof options.trainable !== "boolean") throw new Error(`variable: trainable must be true or false, got ${describe(options.trainable)}`);
   const value = initial instanceof Tensor ? initial : tensor(initial, undefined, options.dtype);
   if (options.dtype !== undefined && value.dtype !== options.dtype) {
     throw new Error(`variable: the initial value is ${value.dtype} but dtype ${options.dtype} was asked for; cast it first`);

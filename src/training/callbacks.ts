@@ -4,6 +4,7 @@
  * @module
  */
 import type { Tensor } from "../tensor/tensor.js";
+import type { Seed } from "../tensor/create.js";
 import { checkOptions } from "../layers/options.js";
 
 /** Metric values by name: `{ loss, accuracy, val_loss, val_accuracy }`. */
@@ -11,20 +12,29 @@ export type Logs = Record<string, number>;
 
 /** What `fit` tells callbacks about the run (Keras' `params`). */
 export interface TrainingParams {
+  /** The epoch `fit` stops before (its `epochs` option). */
   epochs: number;
   /** Batches per epoch. */
   steps: number;
+  /** Samples per batch. */
   batchSize: number;
   /** Training samples (after a validation split). */
   samples: number;
+  /** The `verbose` option of `fit`. */
   verbose: 0 | 1 | 2;
+  /** The epoch training starts at, when resuming (`fit`'s `initialEpoch` > 0); absent otherwise. */
+  initialEpoch?: number;
+  /** `fit`'s shuffle seed, when given (checkpoints save it so a resumed run shuffles the same). */
+  seed?: Seed;
 }
 
 /** What callbacks may use of the model being trained. */
 export interface CallbackModel {
   /** Set to true to end `fit` after the current batch. */
   stopTraining: boolean;
+  /** Copies of every weight's value, as {@link Model.getWeights}. */
   getWeights(): Tensor[];
+  /** Replaces every weight's value, as {@link Model.setWeights}. */
   setWeights(weights: readonly Tensor[]): void;
 }
 
@@ -114,8 +124,11 @@ export class EarlyStopping implements Callback {
     if (mode !== "auto" && mode !== "min" && mode !== "max") throw new Error(`earlyStopping: mode must be 'auto', 'min' or 'max', got ${JSON.stringify(mode)}`);
     this.mode = mode === "auto" ? (this.monitor.includes("acc") ? "max" : "min") : mode;
     this.baseline = o.baseline;
+    if (this.baseline !== undefined && (typeof this.baseline !== "number" || !Number.isFinite(this.baseline))) throw new Error(`earlyStopping: baseline must be a finite number, got ${o.baseline}`);
     this.restoreBestWeights = o.restoreBestWeights ?? false;
+    if (typeof this.restoreBestWeights !== "boolean") throw new Error(`earlyStopping: restoreBestWeights must be true or false, got ${JSON.stringify(o.restoreBestWeights)}`);
     this.startFromEpoch = o.startFromEpoch ?? 0;
+    if (!Number.isInteger(this.startFromEpoch) || this.startFromEpoch < 0) throw new Error(`earlyStopping: startFromEpoch must be an integer >= 0, got ${this.startFromEpoch}`);
   }
 
   /** Keeps the model whose `stopTraining` it sets and whose weights it saves. */
@@ -185,3 +198,5 @@ export class EarlyStopping implements Callback {
 export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping {
   return new EarlyStopping(options);
 }
+
+export { ModelCheckpoint, modelCheckpoint, type ModelCheckpointOptions } from "../io/callback.js";

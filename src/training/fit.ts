@@ -24,8 +24,8 @@ export interface FitOptions {
   /** Reshuffle the training samples before every epoch (default true). */
   shuffle?: boolean;
   /**
-   * Seed of the shuffles. Epoch `e` orders the samples by `gt.randomUniform([n], { seed:
-   * \`${seed}/${e}\`, dtype: 'float64' })` (a stable argsort), so the same seed gives the same
+   * Seed of the shuffles. Epoch `e` orders the samples by
+   * ``gt.randomUniform([n], { seed: `${seed}/${e}`, dtype: 'float64' })`` (a stable argsort), so the same seed gives the same
    * batches — and, from the same initial weights, the same weights bit for bit — and a run
    * resumed at `initialEpoch` sees the batches it would have seen. Without a seed the shuffles
    * draw from the global stream.
@@ -96,6 +96,8 @@ export async function fitModel(model: Model, x: Tensor, y: Tensor, options: FitO
   const samples = xTrain.shape[0];
   const steps = Math.ceil(samples / batchSize);
   const params: TrainingParams = { epochs, steps, batchSize, samples, verbose };
+  if (initialEpoch > 0) params.initialEpoch = initialEpoch;
+  if (o.seed !== undefined) params.seed = o.seed;
   const history = new History();
   const progress = verbose === 0 ? undefined : new ProgressLogger(o.progressSink);
   const callbacks = new CallbackList([...(progress === undefined ? [] : [progress]), ...userCallbacks, history]);

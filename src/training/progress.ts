@@ -10,6 +10,7 @@ import type { Callback, Logs, TrainingParams } from "./callbacks.js";
 export interface ProgressSink {
   /** True on a terminal, where `\r` redraws the line. */
   isTTY?: boolean;
+  /** Receives the display's text, newlines included; the return value is ignored. */
   write(text: string): unknown;
 }
 

@@ -4,13 +4,15 @@
  */
 import { GradientTape } from "../autograd/tape.js";
 import { describe, Tensor, type TensorLike, type Variable } from "../tensor/tensor.js";
-import { nonFiniteGradients, zip, type Optimizer } from "../optim/index.js";
+import { nonFiniteGradients, Optimizer, zip } from "../optim/index.js";
 import type { CallOptions } from "../layers/layer.js";
 import type { LossOrMetricFn } from "./compile.js";
 
 /** What {@link trainStep} needs of a model: a forward pass and the variables to train. */
 export interface TrainableModel {
+  /** The forward pass; `trainStep` calls it with `{ training: true }` inside the tape's `record`. */
   call(x: Tensor, options?: CallOptions): Tensor;
+  /** The variables to differentiate and update, read after the forward pass (which may build them). */
   readonly trainableVariables: Variable[];
 }
 
@@ -69,6 +71,9 @@ export class NonFiniteLossError extends Error {
  * ```
  */
 export function trainStep(model: TrainableModel, optimizer: Optimizer, lossFn: LossOrMetricFn, x: Tensor, y: TensorLike): TrainStepResult {
+  if (model === null || typeof model !== "object" || typeof model.call !== "function") throw new Error(`trainStep: model must have call(x, options) and trainableVariables, such as a gt.sequential model; got ${describe(model)}`);
+  if (!(optimizer instanceof Optimizer)) throw new Error(`trainStep: optimizer must be an optimizer such as new gt.optim.SGD({ learningRate: 0.1 }), got ${describe(optimizer)}`);
+  if (typeof lossFn !== "function") throw new Error(`trainStep: lossFn must be a function (yTrue, yPred) => scalar tensor, such as gt.losses.meanSquaredError, got ${describe(lossFn)}`);
   const tape = new GradientTape();
   let predictions: Tensor | undefined;
   const loss = tape.record(() => lossFn(y, (predictions = model.call(x, { training: true }))));

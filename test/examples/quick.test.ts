@@ -30,7 +30,8 @@ describe("examples in quick mode", () => {
   it("mnist-custom-loop runs the article's loop and learns", () => {
     const { stdout } = run("mnist-custom-loop");
     const acc = Number(/test accuracy ([\d.]+)%/.exec(stdout)?.[1]);
-    expect(acc).toBeGreaterThan(80);
+    // 16 steps on 1,000 digits: far above the 10% of guessing, far below a full run.
+    expect(acc).toBeGreaterThan(60);
   });
   it("momentum-vs-sgd shows momentum beating SGD and Nesterov diverging at lr 0.035", () => {
     const { stdout, out } = run("momentum-vs-sgd");

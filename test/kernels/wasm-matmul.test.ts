@@ -272,3 +272,16 @@ describe("relaxed-SIMD (FMA) build", () => {
     }
   }
 });
+
+describe("float32 products do not depend on the batch they are computed in", () => {
+  it("each row of x·w is the same alone, in a batch of 3, and in a batch of 64", async () => {
+    const gt = await import("../../src/index.js");
+    const x = gt.randomNormal([64, 37], { seed: 11 });
+    const w = gt.randomNormal([37, 10], { seed: 12 });
+    const full = gt.matmul(x, w).data();
+    for (const [start, size] of [[0, 1], [5, 3], [63, 1]]) {
+      const part = gt.matmul(x.slice([start, 0], [size, -1]), w).data();
+      expect(Array.from(part)).toEqual(Array.from(full.subarray(start * 10, (start + size) * 10)));
+    }
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Atomic file replacement on Node: write a temporary file in the same folder, flush it to disk,
+ * rename it over the target, flush the folder. A crash at any point leaves the old file or the
+ * new one, never a mix. Node's modules are reached through `process.getBuiltinModule`, so the
+ * package still loads in a browser.
+ * @module
+ */
+import { builtin } from "../data/node.js";
+
+type Fs = typeof import("node:fs");
+type Path = typeof import("node:path");
+
+/** @internal The steps of a save, in order, as {@link saveHooks} sees them. */
+export type SaveStep = "tmp-written" | "tmp-synced" | "renamed" | "cleaned";
+
+/**
+ * @internal Test hooks: `afterStep` runs after each step of each file written, so a test can
+ * fail (or kill the process) at an exact point of a save.
+ */
+export const saveHooks: { afterStep?: (step: SaveStep, file: string) => void } = {};
+
+let counter = 0;
+
+/** @internal Node's `fs` and `path`, or an error naming the caller outside Node. */
+export function nodeFs(where: string): { fs: Fs; path: Path } {
+  return { fs: builtin<Fs>("node:fs", where), path: builtin<Path>("node:path", where) };
+}
+
+/** @internal The suffix of this process's temporary files: `.tmp-<pid>-<n>`. */
+function tmpSuffix(): string {
+  const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+  return `.tmp-${pid}-${Date.now().toString(36)}${(counter++).toString(36)}`;
+}
+
+/** @internal True for a name this module gives its temporary files. */
+export function isTmpName(name: string): { pid: number } | undefined {
+  const m = /\.tmp-(\d+)-[0-9a-z]+$/.exec(name);
+  return m === null ? undefined : { pid: Number(m[1]) };
+}
+
+/**
+ * @internal Replaces `dir/name` with `data` atomically: temporary file, fsync, rename, fsync of
+ * the folder (where the platform allows opening one). On failure the temporary file is removed
+ * and the target is as it was. The caller reports the `renamed` step.
+ */
+export function writeFileAtomic(fs: Fs, path: Path, dir: string, name: string, data: Uint8Array): void {
+  const target = path.join(dir, name);
+  const tmp = target + tmpSuffix();
+  let fd: number | undefined = fs.openSync(tmp, "wx");
+  try {
+    let written = 0;
+    while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written);
+    saveHooks.afterStep?.("tmp-written", name);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    saveHooks.afterStep?.("tmp-synced", name);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  syncDir(fs, dir);
+}
+
+/** @internal Flushes a folder's entries (a rename) to disk; a no-op where folders cannot be opened (Windows). */
+export function syncDir(fs: Fs, dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch {
+    // Windows cannot open a folder; its renames are durable enough for NTFS's journal.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** @internal True when a process with this id runs (or cannot be signalled, so may). */
+export function processAlive(pid: number): boolean {
+  const proc = (globalThis as { process?: { kill?: (pid: number, signal: number) => void; pid?: number } }).process;
+  if (pid === proc?.pid) return true;
+  try {
+    proc?.kill?.(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM";
+  }
+}
