@@ -5,6 +5,8 @@
  * @module
  */
 import { wasmAvailable } from "./wasm/index.js";
+import { createParallelWasmMatmul, type ParallelWasmMatmul } from "./wasm/parallel.js";
+import { tryBuiltin } from "../data/node.js";
 
 /** A kernel backend name. */
 export type Backend = "wasm" | "js";
@@ -27,4 +29,46 @@ export function setBackend(name: Backend): void {
   if (name !== "wasm" && name !== "js") throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}; expected "wasm" or "js"`);
   if (name === "wasm" && !wasmAvailable()) throw new Error("setBackend: WebAssembly SIMD is not available in this engine; use \"js\"");
   current = name;
+}
+
+/** Products below this many flops (2·m·k·n) stay on the calling thread: waking a worker costs more. */
+export const PARALLEL_MIN_FLOPS = 4e6;
+
+let threads: number | undefined;
+let parallel: ParallelWasmMatmul | null | undefined;
+
+/**
+ * How many threads large float32 products are split across: in Node, the available cores (at
+ * most 4) unless {@link setThreads} said otherwise; in a browser, 1.
+ */
+export function getThreads(): number {
+  threads ??= Math.min(4, tryBuiltin<typeof import("node:os")>("node:os")?.availableParallelism() ?? 1);
+  return threads;
+}
+
+/**
+ * Sets how many threads split a large float32 matmul (the calling thread included); 1 keeps every
+ * product on the calling thread. Results are the same bit for bit whatever the count: each element
+ * is computed by one thread with the same summation order.
+ * @throws Error unless `n` is a positive integer.
+ * @example `gt.setThreads(1)`
+ */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`setThreads: expected a positive integer, got ${String(n)}`);
+  if (parallel) void parallel.close();
+  parallel = undefined;
+  threads = n;
+}
+
+/** @internal The multi-threaded kernels, created on first need; null where they cannot run. */
+export function parallelMatmul(): ParallelWasmMatmul | null {
+  if (getThreads() <= 1 || getBackend() !== "wasm") return null;
+  if (parallel === undefined) {
+    try {
+      parallel = createParallelWasmMatmul({ threads: getThreads() });
+    } catch {
+      parallel = null;
+    }
+  }
+  return parallel;
 }

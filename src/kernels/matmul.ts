@@ -12,7 +12,7 @@
  * @module
  */
 import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
-import { getBackend } from "./backend.js";
+import { getBackend, parallelMatmul, PARALLEL_MIN_FLOPS } from "./backend.js";
 import { matmulF32 } from "./wasm/index.js";
 
 /**
@@ -26,6 +26,8 @@ export function matmulKernel(
   // Every float32 product takes the same kernel, however small: a row's result then never depends
   // on the batch it was computed in (the TypeScript loops accumulate in float64, WebAssembly in float32).
   if (dtype === "float32" && getBackend() === "wasm") {
+    const par = 2 * m * k * n >= PARALLEL_MIN_FLOPS ? parallelMatmul() : null;
+    if (par !== null) return par.matmulF32(a as Float32Array, b as Float32Array, m, k, n, transposeA, transposeB);
     return matmulF32(a as Float32Array, b as Float32Array, m, k, n, transposeA, transposeB);
   }
   const out = allocate(dtype, m * n);

@@ -11,8 +11,11 @@
  * @module
  */
 
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { builtin } from "../../data/node.js";
+
+type Os = typeof import("node:os");
+type WorkerThreads = typeof import("node:worker_threads");
+type Worker = import("node:worker_threads").Worker;
 
 import {
   align64,
@@ -120,7 +123,9 @@ class ParallelKernels implements ParallelWasmMatmul {
   private closed = false;
 
   constructor(options: ParallelWasmMatmulOptions) {
-    const threads = options.threads ?? availableParallelism();
+    // Reached through process.getBuiltinModule so that importing this module is harmless in a browser.
+    const { Worker } = builtin<WorkerThreads>("node:worker_threads", "createParallelWasmMatmul");
+    const threads = options.threads ?? builtin<Os>("node:os", "createParallelWasmMatmul").availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) {
       throw new RangeError(`createParallelWasmMatmul: threads must be a positive integer, got ${threads}`);
     }
