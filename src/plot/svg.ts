@@ -17,8 +17,8 @@
  * @example
  * ```ts
  * import { writeFileSync } from "node:fs";
- * import { lineChart } from "gradtape/plot/svg";
- * writeFileSync("loss.svg", lineChart({ series: [{ name: "loss", y: losses }], logY: true }));
+ * import * as gt from "gradtape";
+ * writeFileSync("loss.svg", gt.plot.lineChart({ series: [{ name: "loss", y: losses }], logY: true }));
  * ```
  *
  * @module

@@ -22,6 +22,8 @@ const config = JSON.parse(readFileSync(join(root, "typedoc.json"), "utf8")) as {
 
 it("typedoc.json lists every guide in docs/, in reading order", () => {
   const guides = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
+  // Reference pages (docs/reference/) are listed too, after the guides.
+  guides.push(...readdirSync(join(root, "docs/reference")).filter((f) => f.endsWith(".md")).map((f) => `docs/reference/${f}`));
   expect([...config.projectDocuments].sort()).toEqual(guides.sort());
 });
 

@@ -1,5 +1,5 @@
 // Every user mistake in mistakes.ts must end in an Error with a clear message (not a TypeError
-// from deep inside, not silence), and test/robustness/errors.md must list exactly the messages the code
+// from deep inside, not silence), and docs/reference/errors.md must list exactly the messages the code
 // gives. To regenerate the table after changing a message: UPDATE_ERRORS_DOC=1 npx vitest run test/robustness/errors.test.ts
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
 import { MISTAKES } from "./mistakes.js";
 
-const DOC = fileURLToPath(new URL("./errors.md", import.meta.url));
+const DOC = fileURLToPath(new URL("../../docs/reference/errors.md", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "gradtape-mistakes-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -70,7 +70,7 @@ function table(rows: { area: string; mistake: string; code: string; message: str
 }
 
 describe("every user mistake ends in a clear Error", () => {
-  it(`${Object.values(MISTAKES).flat().length} mistakes, each with the message test/robustness/errors.md lists`, async () => {
+  it(`${Object.values(MISTAKES).flat().length} mistakes, each with the message docs/reference/errors.md lists`, async () => {
     const f = fixtures();
     const rows: { area: string; mistake: string; code: string; message: string }[] = [];
     const problems: string[] = [];
@@ -91,7 +91,7 @@ describe("every user mistake ends in a clear Error", () => {
     expect(problems).toEqual([]);
     const expected = table(rows);
     if (process.env.UPDATE_ERRORS_DOC === "1") writeFileSync(DOC, expected);
-    expect(existsSync(DOC), "test/robustness/errors.md is missing; run with UPDATE_ERRORS_DOC=1").toBe(true);
+    expect(existsSync(DOC), "docs/reference/errors.md is missing; run with UPDATE_ERRORS_DOC=1").toBe(true);
     expect(readFileSync(DOC, "utf8")).toBe(expected);
   });
 });

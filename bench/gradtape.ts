@@ -1,0 +1,64 @@
+/**
+ * gradtape's side of `npm run bench`: the same workloads as the peers, through the public API a
+ * user would write (a `sequential` model of dense layers, `SGD` with momentum, `trainStep`).
+ */
+import * as gt from 'gradtape';
+import { median, nowMs, type TrainOptions, type TrainResult } from './harness.js';
+
+/** Trains an MLP for `steps` steps on the given batches; times every step after the warm-up. */
+export async function trainGradtape(opts: TrainOptions & { threads?: number }): Promise<TrainResult> {
+  if (opts.threads !== undefined) gt.setThreads(opts.threads);
+  const { layerSizes, batchSize, steps, warmupSteps, images, labels, batchOrder } = opts;
+  const inputSize = layerSizes[0]!;
+  const model = gt.sequential(layerSizes.slice(1).map((units, i) => gt.layers.dense({
+    units, activation: i < layerSizes.length - 2 ? 'relu' : 'linear', inputShape: i === 0 ? [inputSize] : undefined,
+  })));
+  model.build([null, inputSize]);
+  model.setWeights(opts.initialWeights.map((w, i) => {
+    const shape = i % 2 === 0 ? [layerSizes[i / 2]!, layerSizes[i / 2 + 1]!] : [layerSizes[(i + 1) / 2]!];
+    return gt.tensor(w, shape);
+  }));
+  const optimizer = new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 });
+  const lossFn = (y: gt.TensorLike, logits: gt.Tensor) => gt.losses.sparseCategoricalCrossentropy(y, logits, { fromLogits: true });
+  const xb = new Float32Array(batchSize * inputSize);
+  const yb = new Int32Array(batchSize);
+  const msPerStep: number[] = [];
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const t0 = nowMs();
+    for (let i = 0; i < batchSize; i++) {
+      const row = batchOrder[step * batchSize + i]!;
+      xb.set(images.subarray(row * inputSize, (row + 1) * inputSize), i * inputSize);
+      yb[i] = labels[row]!;
+    }
+    const { loss } = gt.trainStep(model, optimizer, lossFn, gt.tensor(xb, [batchSize, inputSize]), gt.tensor(yb, [batchSize], 'int32'));
+    losses.push(loss.item());
+    if (step >= warmupSteps) msPerStep.push(nowMs() - t0);
+  }
+  const total = msPerStep.reduce((a, b) => a + b, 0);
+  return {
+    samplesPerSec: (batchSize * msPerStep.length * 1000) / total,
+    msPerStep, finalLoss: losses[losses.length - 1]!, losses,
+    finalWeights: model.getWeights().map((w) => w.data() as Float32Array),
+  };
+}
+
+/** Median GFLOP/s of `gt.matmul` on random float32 matrices, with `threads` threads. */
+export function matmulGradtape(m: number, k: number, n: number, repeats: number, threads: number): number {
+  gt.setThreads(threads);
+  const a = gt.randomNormal([m, k], { seed: 1 });
+  const b = gt.randomNormal([k, n], { seed: 2 });
+  for (let i = 0; i < 3; i++) gt.matmul(a, b);
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = nowMs();
+    gt.matmul(a, b);
+    times.push(nowMs() - t0);
+  }
+  return (2 * m * k * n) / (median(times) * 1e6);
+}
+
+/** The thread count gradtape picks by default here. */
+export function defaultThreads(): number {
+  return gt.getThreads();
+}

