@@ -24,7 +24,11 @@ interface TapeNode {
   readonly inputIds: number[];
   readonly inputs: readonly Tensor[];
   readonly outputId: number;
-  readonly backward: (dy: Tensor) => readonly (Tensor | null)[];
+  /**
+   * The inputs' gradients from the output's. `needs[i]` says whether input i leads back to a
+   * source; a rule may return null for the others and skip their work (a layer's input, say).
+   */
+  readonly backward: (dy: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 }
 
 /** Tapes inside whose `record` the program currently is, innermost last. */
@@ -165,7 +169,7 @@ export class GradientTape {
   }
 
   private backprop(target: Tensor, seed: Tensor, sourceIds: Set<number>): Map<number, Tensor> {
-    const nodes = this.prune(target.id, sourceIds);
+    const { nodes, reached } = this.prune(target.id, sourceIds);
     const grads = new Map<number, Tensor>([[target.id, seed]]);
     this.paused = true;
     try {
@@ -173,10 +177,11 @@ export class GradientTape {
         const node = nodes[n];
         const dy = grads.get(node.outputId);
         if (dy === undefined) continue;
-        const dxs = node.backward(dy);
+        const needs = node.inputIds.map((id, i) => reached.has(id) && node.inputs[i].dtype !== "int32");
+        const dxs = node.backward(dy, needs);
         node.inputs.forEach((x, i) => {
           const dx = dxs[i];
-          if (dx === null || dx === undefined || x.dtype === "int32") return;
+          if (dx === null || dx === undefined || !needs[i]) return;
           const g = sumToShape(dx, x.shape);
           if (!shapesEqual(g.shape, x.shape)) {
             throw new Error(`GradientTape: the gradient of ${node.op} for input ${i} has shape ${fmt(dx.shape)}, which does not reduce to the input's shape ${fmt(x.shape)}`);
@@ -192,8 +197,11 @@ export class GradientTape {
     return grads;
   }
 
-  /** The nodes that lie on a path from a source to the target, in recording order. */
-  private prune(targetId: number, sourceIds: Set<number>): TapeNode[] {
+  /**
+   * The nodes that lie on a path from a source to the target, in recording order, and the ids that
+   * depend on a source (only those need gradients).
+   */
+  private prune(targetId: number, sourceIds: Set<number>): { nodes: TapeNode[]; reached: Set<number> } {
     const reached = new Set(sourceIds);
     const forward = this.nodes.filter((node) => {
       if (!node.inputIds.some((id) => reached.has(id))) return false;
@@ -208,7 +216,7 @@ export class GradientTape {
       kept.push(node);
       for (const id of node.inputIds) needed.add(id);
     }
-    return kept.reverse();
+    return { nodes: kept.reverse(), reached };
   }
 }
 

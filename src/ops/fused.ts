@@ -77,9 +77,9 @@ export function matMul(args: FusedMatMulArgs): Tensor {
   }
   const inputs = bias === undefined ? [x, y] : [x, y, bias];
   let out: Tensor;
-  out = output("fused.matMul", inputs, values, [m, n], x.dtype, (dy) => {
+  out = output("fused.matMul", inputs, values, [m, n], x.dtype, (dy, needs) => {
     const dz = BACKWARD[activation](dy, out);
-    const [da, db] = matmulGrads(dz, x, y, transposeA, transposeB);
+    const [da, db] = matmulGrads(dz, x, y, transposeA, transposeB, needs);
     // The bias' gradient is dz itself: the tape sums it down to the bias' shape.
     return bias === undefined ? [da, db] : [da, db, dz];
   });

@@ -55,7 +55,7 @@ export function toFloat(op: string, x: TensorLike, arg = "x"): Tensor {
 }
 
 /** A gradient rule: the gradient of each input given the output's gradient. */
-export type Backward = (dy: Tensor) => readonly (Tensor | null)[];
+export type Backward = (dy: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
 
 /**
  * Wraps a kernel's result as the op's output and records it on every recording tape. The

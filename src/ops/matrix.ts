@@ -17,18 +17,26 @@ import { lift2, output, toFloat } from "./lift.js";
 export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transposeB = false): Tensor {
   const { x, y, m, k, n } = matmulOperands("matmul", a, b, transposeA, transposeB);
   const values = matmulValues(x, y, m, k, n, transposeA, transposeB);
-  return output("matmul", [x, y], values, [m, n], x.dtype, (dz) => matmulGrads(dz, x, y, transposeA, transposeB));
+  return output("matmul", [x, y], values, [m, n], x.dtype, (dz, needs) => matmulGrads(dz, x, y, transposeA, transposeB, needs));
 }
 
 /**
  * @internal The gradients of `op(a) · op(b)` with respect to `a` and `b`, each again a product
- * with a transposed operand, so no transpose is ever materialized.
+ * with a transposed operand, so no transpose is ever materialized. A gradient that `needs` says
+ * nobody asked for (a network's input, usually) is not computed.
  */
-export function matmulGrads(dz: Tensor, a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): [Tensor, Tensor] {
-  if (!transposeA && !transposeB) return [matmul(dz, b, false, true), matmul(a, dz, true, false)];
-  if (!transposeA && transposeB) return [matmul(dz, b), matmul(dz, a, true, false)];
-  if (transposeA && !transposeB) return [matmul(b, dz, false, true), matmul(a, dz)];
-  return [matmul(b, dz, true, true), matmul(dz, a, true, true)];
+export function matmulGrads(dz: Tensor, a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean, needs: readonly boolean[] = [true, true]): [Tensor | null, Tensor | null] {
+  const da = !needs[0] ? null
+    : !transposeA && !transposeB ? matmul(dz, b, false, true)
+    : !transposeA ? matmul(dz, b)
+    : !transposeB ? matmul(b, dz, false, true)
+    : matmul(b, dz, true, true);
+  const db = !needs[1] ? null
+    : !transposeA && !transposeB ? matmul(a, dz, true, false)
+    : !transposeA ? matmul(dz, a, true, false)
+    : !transposeB ? matmul(a, dz)
+    : matmul(dz, a, true, true);
+  return [da, db];
 }
 
 /** @internal Validated operands and dimensions of a matrix product, shared with the fused op. */

@@ -43,6 +43,11 @@ export function tensor(values: number | NestedArray | ArrayLike<number>, shape?:
     throw new Error(`tensor: shape ${fmt(finalShape)} needs ${sizeOf(finalShape)} values but ${flat.length} were given`);
   }
   const buffer = allocate(type, flat.length);
+  // A typed array of the same element type holds only valid values: copy it in one block.
+  if (ArrayBuffer.isView(flat) && dtypeOfArray(flat) === type && (type !== "float32" || flat instanceof Float32Array)) {
+    buffer.set(flat as ArrayLike<number>);
+    return new Tensor(buffer, finalShape, type);
+  }
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
     if (typeof v !== "number") throw new Error(`tensor: value at flat index ${i} is not a number: ${describe(v)}`);
