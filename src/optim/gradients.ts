@@ -3,6 +3,8 @@
  * applying them, and Keras' three kinds of clipping.
  * @module
  */
+import { getBackend } from "../kernels/backend.js";
+import { countNonFiniteF32 } from "../kernels/wasm/index.js";
 import { Tensor, Variable } from "../tensor/tensor.js";
 import type { FloatArray } from "./state.js";
 
@@ -26,6 +28,10 @@ export function nonFiniteGradients(pairs: Iterable<readonly [Tensor | null | und
   for (const [g, v] of pairs) {
     if (!(g instanceof Tensor)) continue;
     const values = g.values();
+    if (values instanceof Float32Array && values.length >= 1024 && getBackend() === "wasm") {
+      if (countNonFiniteF32(values) > 0) names.push(v instanceof Variable ? v.name : String(v));
+      continue;
+    }
     for (let i = 0; i < values.length; i++) {
       // v - v is NaN exactly for NaN and ±Infinity, and cheaper than Number.isFinite in a loop.
       if (values[i] - values[i] !== 0) {

@@ -3,9 +3,14 @@
  * decay: the article's optimizer, with PyTorch's semantics.
  * @module
  */
+import { getBackend } from "../kernels/backend.js";
+import { sgdMomentumF32 } from "../kernels/wasm/index.js";
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { checkBoolean, checkNumber, checkOptionNames, nonNegative } from "./options.js";
 import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+
+/** Below this many float32 weights the copies into WebAssembly memory cost more than its SIMD saves. */
+const WASM_MIN_ELEMENTS = 1024;
 
 /** The hyperparameters of one {@link sgdUpdate}. */
 export interface SGDHyperparameters {
@@ -57,13 +62,18 @@ export function sgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatA
   checkLengths("sgdUpdate", weight, grad, { velocity });
   const { learningRate: lr, momentum: m, dampening, nesterov, weightDecay: wd } = hp;
   const n = weight.length;
+  // Large float32 momentum steps run in WebAssembly SIMD, with the same bits as the loop below.
+  if (m !== 0 && weight instanceof Float32Array && grad instanceof Float32Array && (velocity === undefined || velocity instanceof Float32Array)
+    && n >= WASM_MIN_ELEMENTS && getBackend() === "wasm") {
+    return sgdMomentumF32(weight, grad, velocity, lr, m, 1 - dampening, wd, nesterov);
+  }
   const w = allocateLike(weight);
   if (m === 0) {
     for (let i = 0; i < n; i++) w[i] = weight[i] - lr * (grad[i] + wd * weight[i]);
     return { weight: w, velocity: undefined };
   }
-  const v = allocateLike(weight);
   const keep = 1 - dampening;
+  const v = allocateLike(weight);
   for (let i = 0; i < n; i++) {
     const g = grad[i] + wd * weight[i];
     v[i] = velocity === undefined ? g : m * velocity[i] + keep * g;

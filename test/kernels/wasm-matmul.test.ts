@@ -285,3 +285,41 @@ describe("float32 products do not depend on the batch they are computed in", () 
     }
   });
 });
+
+describe("elementwise WebAssembly kernels match the TypeScript path bit for bit", () => {
+  it("momentum SGD: every combination of first step, dampening, Nesterov and weight decay, odd lengths", async () => {
+    const gt = await import("../../src/index.js");
+    const rnd = (n: number, seed: number) => gt.randomNormal([n], { seed }).data() as Float32Array;
+    for (const n of [1024, 1027, 5001]) {
+      const w = rnd(n, 1), g = rnd(n, 2), v = rnd(n, 3);
+      for (const velocity of [undefined, v]) {
+        for (const hp of [
+          { learningRate: 0.1, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0 },
+          { learningRate: 0.05, momentum: 0.8, dampening: 0.3, nesterov: false, weightDecay: 1e-3 },
+          { learningRate: 0.01, momentum: 0.95, dampening: 0, nesterov: true, weightDecay: 0.02 },
+        ]) {
+          gt.setBackend("wasm");
+          const fast = gt.optim.sgdUpdate(w, g, velocity, hp);
+          gt.setBackend("js");
+          const slow = gt.optim.sgdUpdate(w, g, velocity, hp);
+          gt.setBackend("wasm");
+          expect(fast.weight).toBeInstanceOf(Float32Array);
+          expect(Array.from(fast.weight)).toEqual(Array.from(slow.weight));
+          expect(Array.from(fast.velocity!)).toEqual(Array.from(slow.velocity!));
+          expect(Array.from(fast.weight)).not.toEqual(Array.from(w));
+        }
+      }
+    }
+  });
+  it("the non-finite scan finds a single NaN or Infinity anywhere, and none in finite data", async () => {
+    const gt = await import("../../src/index.js");
+    const x = gt.randomNormal([4099], { seed: 4 }).data() as Float32Array;
+    const v = gt.variable(gt.tensor(x));
+    expect(gt.optim.nonFiniteGradients([[gt.tensor(x), v]])).toEqual([]);
+    for (const [at, bad] of [[0, NaN], [4098, Infinity], [2049, -Infinity]] as const) {
+      const y = x.slice();
+      y[at] = bad;
+      expect(gt.optim.nonFiniteGradients([[gt.tensor(y), v]])).toEqual([v.name]);
+    }
+  });
+});

@@ -19,6 +19,11 @@ export interface KernelExports {
     transA: number, transB: number,
     work: number,
   ): void;
+  sgdMomentumF32(
+    w: number, g: number, v: number, outW: number, outV: number, n: number,
+    lr: number, m: number, keep: number, wd: number, nesterov: number, first: number,
+  ): void;
+  countNonFiniteF32(p: number, n: number): number;
   gemm(
     a: number, lda: number,
     b: number, ldb: number,

@@ -101,6 +101,42 @@ class Kernels implements WasmMatmul {
     result.set(heap.subarray(cPtr >>> 2, (cPtr >>> 2) + m * n));
     return result;
   }
+
+  /** Copies arrays into the arena back to back (64-byte aligned) and returns their byte offsets. */
+  private stage(arrays: readonly (Float32Array | undefined)[], extraFloats: number): number[] {
+    const ex = this.exports;
+    const sizes = arrays.map((a) => align64((a?.length ?? 0) * 4));
+    const total = sizes.reduce((x, y) => x + y, 0) + align64(extraFloats * 4);
+    if (!ex.ensureArena(total)) throw growError("wasm", total);
+    if (this.heap.buffer !== ex.memory.buffer) this.heap = new Float32Array(ex.memory.buffer);
+    const ptrs: number[] = [];
+    let at = ex.arenaBase();
+    arrays.forEach((a, i) => {
+      ptrs.push(at);
+      if (a !== undefined) this.heap.set(a, at >>> 2);
+      at += sizes[i];
+    });
+    ptrs.push(at);
+    return ptrs;
+  }
+
+  /** See the module-level {@link sgdMomentumF32}. */
+  sgdMomentumF32(w: Float32Array, g: Float32Array, v: Float32Array | undefined, lr: number, m: number, keep: number, wd: number, nesterov: boolean): { weight: Float32Array; velocity: Float32Array } {
+    const n = w.length;
+    const [wp, gp, vp, outW] = this.stage([w, g, v ?? w], 2 * align64(n * 4) / 4);
+    const outV = outW + align64(n * 4);
+    this.exports.sgdMomentumF32(wp, gp, vp, outW, outV, n, lr, m, keep, wd, nesterov ? 1 : 0, v === undefined ? 1 : 0);
+    return {
+      weight: this.heap.slice(outW >>> 2, (outW >>> 2) + n),
+      velocity: this.heap.slice(outV >>> 2, (outV >>> 2) + n),
+    };
+  }
+
+  /** See the module-level {@link countNonFiniteF32}. */
+  countNonFiniteF32(x: Float32Array): number {
+    const [p] = this.stage([x], 0);
+    return this.exports.countNonFiniteF32(p, x.length);
+  }
 }
 
 /**
@@ -187,4 +223,26 @@ export function matmulF32(
     throw new Error(`matmulF32: WebAssembly SIMD kernels are unavailable (${reason}); check wasmAvailable() first`);
   }
   return kernels.matmulF32(a, b, m, k, n, transposeA, transposeB, out);
+}
+
+/**
+ * One momentum-SGD step over float32 arrays in WebAssembly SIMD, bit-identical to the TypeScript
+ * update in `optim/sgd.ts` (both compute in double and round once per stored value). `v`
+ * undefined means the first step (`v ← g`).
+ * @throws Error if WebAssembly SIMD is unavailable (see {@link wasmAvailable}).
+ */
+export function sgdMomentumF32(w: Float32Array, g: Float32Array, v: Float32Array | undefined, lr: number, m: number, keep: number, wd: number, nesterov: boolean): { weight: Float32Array; velocity: Float32Array } {
+  const kernels = sharedKernels();
+  if (kernels === null) throw new Error("sgdMomentumF32: WebAssembly SIMD kernels are unavailable; check wasmAvailable() first");
+  return kernels.sgdMomentumF32(w, g, v, lr, m, keep, wd, nesterov);
+}
+
+/**
+ * How many of the values are NaN or ±Infinity, scanned with WebAssembly SIMD.
+ * @throws Error if WebAssembly SIMD is unavailable (see {@link wasmAvailable}).
+ */
+export function countNonFiniteF32(x: Float32Array): number {
+  const kernels = sharedKernels();
+  if (kernels === null) throw new Error("countNonFiniteF32: WebAssembly SIMD kernels are unavailable; check wasmAvailable() first");
+  return kernels.countNonFiniteF32(x);
 }
