@@ -251,3 +251,18 @@ describe("customGradient and noGrad", () => {
     expect(() => tape.gradient(y, w)).toThrow(/not computed on this tape/);
   });
 });
+
+describe("cast's gradient", () => {
+  it("passes through between float dtypes, converted back to the input's dtype, and stops at int32", () => {
+    const x = f64([0.5, -1.25, 3]);
+    const tape = new gt.GradientTape({ persistent: true });
+    tape.watch(x);
+    const y = tape.record(() => x.cast("float32").square().sum());
+    const g = tape.gradient(y, x);
+    expect(g.dtype).toBe("float64");
+    expect(arr(g)).toEqual([1, -2.5, 6]);
+    const z = tape.record(() => x.cast("int32").cast("float64").mul(x).sum());
+    // Through the int32 path no gradient flows: only the direct factor x contributes trunc(x).
+    expect(arr(tape.gradient(z, x))).toEqual([0, -1, 3]);
+  });
+});
