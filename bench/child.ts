@@ -31,6 +31,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readVmHwmBytes } from './harness.js';
 
 const CHILD_FLAG = 'GRADTAPE_BENCH_CHILD';
 
@@ -185,15 +186,6 @@ export function runInChild<T>(moduleUrl: string | URL, exportName: string, args:
   });
 }
 
-function readVmHwmBytes(): number | null {
-  if (process.platform !== 'linux') return null;
-  try {
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 function isChild(): boolean {
   return process.env[CHILD_FLAG] === '1' && typeof process.send === 'function';

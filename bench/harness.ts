@@ -328,7 +328,8 @@ export interface MemSnapshot {
   maxRssBytes: number;
 }
 
-function readVmHwmBytes(): number | null {
+/** Peak resident memory of this process (Linux VmHWM), or null where /proc is not there. */
+export function readVmHwmBytes(): number | null {
   if (process.platform !== 'linux') return null;
   try {
     const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
