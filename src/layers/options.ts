@@ -3,6 +3,7 @@
  * Keras-spelt name (`input_shape`, `batch_size`) fails loudly instead of being ignored.
  * @module
  */
+import { checkOptionNames } from "../util/options.js";
 import { describe } from "../tensor/tensor.js";
 
 /** @internal `glorot_uniform` → `glorotUniform`: Keras' snake_case names read as ours. */
@@ -15,16 +16,7 @@ export function camelCase(name: string): string {
  * a snake_case key whose camelCase form is known is named in the message.
  */
 export function checkOptions<T extends object>(where: string, options: T | undefined, known: readonly string[]): T {
-  if (options === undefined) return {} as T;
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new Error(`${where}: options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const hint = known.includes(camelCase(key)) ? ` (did you mean '${camelCase(key)}'?)` : "";
-    throw new Error(`${where}: unknown option '${key}'${hint}; known options: ${known.join(", ")}`);
-  }
-  return options;
+  return checkOptionNames(where, options, known) as T;
 }
 
 /** @internal A positive integer, else an error naming the option and the value. */

@@ -7,35 +7,7 @@
  */
 import { describe } from "../tensor/tensor.js";
 
-/** Names from other libraries that differ from ours by more than case and underscores. */
-const ALIASES: Readonly<Record<string, readonly string[]>> = {
-  lr: ["learningRate"],
-  eps: ["epsilon"],
-  betas: ["beta1", "beta2"],
-  alpha: ["rho"], // PyTorch's RMSprop calls the decay rate alpha
-  decay: ["weightDecay"],
-};
-
-const normalize = (name: string): string => name.toLowerCase().replace(/_/g, "");
-
-/**
- * @internal Throws unless `options` is undefined or a plain object whose keys are all in `known`.
- * The message lists the known names and suggests the likely one.
- * @returns the options as a record (empty when undefined).
- */
-export function checkOptionNames(where: string, options: unknown, known: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new Error(`${where}: options must be an object such as { ${known[0]}: ... }, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const suggestions = (Object.hasOwn(ALIASES, key) ? ALIASES[key] : known.filter((k) => normalize(k) === normalize(key))).filter((k) => known.includes(k));
-    const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `'${s}'`).join(" and ")}?)` : "";
-    throw new Error(`${where}: unknown option '${key}'${hint}; known options: ${known.join(", ")}`);
-  }
-  return options as Record<string, unknown>;
-}
+export { checkOptionNames } from "../util/options.js";
 
 const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : typeof v === "number" ? String(v) : describe(v));
 

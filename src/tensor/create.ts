@@ -2,6 +2,7 @@
  * Creating tensors: from values, filled, and random draws through seeded `seedrandom` generators.
  * @module
  */
+import { checkOptionNames } from "../util/options.js";
 import seedrandom from "seedrandom";
 import { allocate, checkDType, dtypeOfArray, type DType, type TypedArray } from "./dtype.js";
 import { checkShape, fmt, sizeOf } from "./shape.js";
@@ -137,14 +138,9 @@ export function checkSeed(where: string, seed: unknown): Seed | undefined {
   throw new Error(`${where}: seed must be a finite number or a string, got ${describe(seed)}`);
 }
 
-/** Throws for an options argument that is not an object or has a key outside `known` (suggesting a case-insensitive match). */
+/** Throws for an options argument that is not an object or has a key outside `known`. */
 function checkKeys(where: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new Error(`${where}: options must be an object, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    const like = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/_/g, ""));
-    throw new Error(`${where}: unknown option '${key}'${like === undefined ? "" : ` (did you mean '${like}'?)`}; known options: ${known.join(", ")}`);
-  }
+  checkOptionNames(where, options, known);
 }
 
 /** @internal A generator: a fresh one for an explicit seed, else the global stream. */
