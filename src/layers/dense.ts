@@ -5,7 +5,7 @@
 import { checkSeed, type Seed } from "../tensor/create.js";
 import type { Tensor, Variable } from "../tensor/tensor.js";
 import { cast } from "../ops/lift.js";
-import { matMul, type FusedActivation } from "../ops/fused.js";
+import { isFusedActivation, matMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { activationName, getActivation, type ActivationName } from "./activations.js";
 import { getInitializer, type InitializerSpec } from "./initializers.js";
@@ -97,8 +97,8 @@ export class Dense extends Layer {
     }
     const flat = x.rank === 2 ? cast(x, this.dtype) : reshape(cast(x, this.dtype), [-1, inputDim]);
     // relu, sigmoid, tanh and linear fuse into the product; softmax and leakyRelu apply after it.
-    const fusable = this.activation === "relu" || this.activation === "sigmoid" || this.activation === "tanh" || this.activation === "linear";
-    let y = matMul({ a: flat, b: kernel, bias: this.bias, activation: fusable ? this.activation as FusedActivation : "linear" });
+    const fusable = isFusedActivation(this.activation);
+    let y = matMul({ a: flat, b: kernel, bias: this.bias, activation: fusable ? this.activation : "linear" });
     if (x.rank !== 2) y = reshape(y, [...x.shape.slice(0, -1), this.units]);
     return fusable ? y : this.activationFn(y);
   }

@@ -38,6 +38,11 @@ const FORWARD: Record<FusedActivation, ((v: number) => number) | undefined> = {
   tanh: Math.tanh,
 };
 
+/** Whether `name` is an activation {@link matMul} can apply in its own pass. */
+export function isFusedActivation(name: string): name is FusedActivation {
+  return Object.hasOwn(FORWARD, name);
+}
+
 /** dL/dz from dL/dy and y = act(z), with public ops so that it can be differentiated again. */
 const BACKWARD: Record<FusedActivation, (dy: Tensor, y: Tensor) => Tensor> = {
   linear: (dy) => dy,
@@ -56,7 +61,7 @@ const BACKWARD: Record<FusedActivation, (dy: Tensor, y: Tensor) => Tensor> = {
 export function matMul(args: FusedMatMulArgs): Tensor {
   if (args === null || typeof args !== "object") throw new Error(`fused.matMul: expected { a, b, bias?, activation? }, got ${describe(args)}`);
   const { transposeA = false, transposeB = false, activation = "linear" } = args;
-  if (!(activation in FORWARD)) throw new Error(`fused.matMul: unknown activation ${JSON.stringify(activation)}; known: ${Object.keys(FORWARD).join(", ")}`);
+  if (!isFusedActivation(activation)) throw new Error(`fused.matMul: unknown activation ${JSON.stringify(activation)}; known: ${Object.keys(FORWARD).join(", ")}`);
   const { x, y, m, k, n } = matmulOperands("fused.matMul", args.a, args.b, transposeA, transposeB);
   const bias = args.bias === undefined ? undefined : toTensor("fused.matMul", args.bias, x.dtype, "bias");
   const perColumn = (t: Tensor) => t.rank >= 1 && t.rank <= 2 && t.shape[t.rank - 1] === n && t.size === n;

@@ -123,7 +123,8 @@ class Kernels implements WasmMatmul {
   /** See the module-level {@link sgdMomentumF32}. */
   sgdMomentumF32(w: Float32Array, g: Float32Array, v: Float32Array | undefined, lr: number, m: number, keep: number, wd: number, nesterov: boolean): { weight: Float32Array; velocity: Float32Array } {
     const n = w.length;
-    const [wp, gp, vp, outW] = this.stage([w, g, v ?? w], 2 * align64(n * 4) / 4);
+    // No velocity before the first step: the kernel reads none (`first`), so nothing is copied in.
+    const [wp, gp, vp, outW] = this.stage([w, g, v], 2 * align64(n * 4) / 4);
     const outV = outW + align64(n * 4);
     this.exports.sgdMomentumF32(wp, gp, vp, outW, outV, n, lr, m, keep, wd, nesterov ? 1 : 0, v === undefined ? 1 : 0);
     return {

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { WasmMatmul } from "./index.js";
 import { builtin } from "../../data/node.js";
 
 type Os = typeof import("node:os");
@@ -39,22 +40,9 @@ export interface ParallelWasmMatmulOptions {
 }
 
 /** A float32 matmul that splits large products across worker threads. Call `close()` when done. */
-export interface ParallelWasmMatmul {
+export interface ParallelWasmMatmul extends WasmMatmul {
   /** Threads a large product is split across, the calling thread included. */
   readonly threads: number;
-  /** Whether the relaxed-SIMD (FMA) build is in use. */
-  readonly relaxedSimd: boolean;
-  /** Same contract as `matmulF32` from `./index.js`. */
-  matmulF32(
-    a: Float32Array,
-    b: Float32Array,
-    m: number,
-    k: number,
-    n: number,
-    transposeA?: boolean,
-    transposeB?: boolean,
-    out?: Float32Array,
-  ): Float32Array;
   /** Stops the workers. Further calls throw. */
   close(): Promise<void>;
 }
