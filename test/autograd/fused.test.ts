@@ -50,6 +50,15 @@ describe("fused.matMul", () => {
 });
 
 describe("fused sparse softmax cross-entropy (fromLogits)", () => {
+  it("is one op on the tape, not the seven of the composition", () => {
+    const labels = gt.tensor([2, 0], undefined, "int32");
+    const logits = normal([2, 3], 10);
+    const tape = new gt.GradientTape();
+    tape.watch(logits);
+    tape.record(() => gt.losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true }));
+    const ops = (tape as unknown as { nodes: { op: string }[] }).nodes.map((n) => n.op);
+    expect(ops).toEqual(["sparseSoftmaxCrossentropy"]);
+  });
   it("equals the composition mean(−sum(oneHot · logSoftmax)) in value, gradient and second order", () => {
     const labels = gt.tensor([2, 0, 1, 1], undefined, "int32");
     const logits = normal([4, 3], 9);
