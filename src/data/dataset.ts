@@ -4,6 +4,7 @@
  * @module
  */
 import seedrandom from "seedrandom";
+import { shuffleInPlace } from "../util/shuffle.js";
 import { describe, Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { concat, expandDims, gather } from "../ops/shape.js";
@@ -72,28 +73,12 @@ export class Dataset<T> implements Iterable<T> {
     if (s.kind === "rows" && s.batch === 0) {
       return new Dataset<T>({
         ...s,
-        order: () => {
-          const order = s.order().slice();
-          for (let i = order.length - 1; i > 0; i--) {
-            const j = Math.floor(rng() * (i + 1));
-            const tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-          }
-          return order;
-        },
+        order: () => shuffleInPlace(s.order().slice(), rng),
       });
     }
     return new Dataset<T>({
       kind: "stream",
-      iterate: () => {
-        const all = [...this];
-        for (let i = all.length - 1; i > 0; i--) {
-          const j = Math.floor(rng() * (i + 1));
-          [all[i], all[j]] = [all[j], all[i]];
-        }
-        return all[Symbol.iterator]();
-      },
+      iterate: () => shuffleInPlace([...this], rng)[Symbol.iterator](),
     });
   }
 

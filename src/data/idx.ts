@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { tryBuiltin } from "./node.js";
+import { tryBuiltin } from "../util/node.js";
 
 /** Element types an IDX file can hold. */
 export type IdxDtype = "uint8" | "int8" | "int16" | "int32" | "float32" | "float64";

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { builtin } from "./node.js";
+import { BROWSER_FILES_HINT, builtin } from "../util/node.js";
 
 type Fs = typeof import("node:fs");
 type NodeModule = typeof import("node:module");
@@ -123,9 +123,9 @@ export function loadBundledDigits(options: LoadBundledDigitsOptions = {}): Digit
 }
 
 function readDigitFiles(): number[][] {
-  const { readFileSync } = builtin<Fs>("node:fs", "loadBundledDigits");
-  const { createRequire } = builtin<NodeModule>("node:module", "loadBundledDigits");
-  const { dirname, join } = builtin<NodePath>("node:path", "loadBundledDigits");
+  const { readFileSync } = builtin<Fs>("node:fs", "loadBundledDigits", BROWSER_FILES_HINT);
+  const { createRequire } = builtin<NodeModule>("node:module", "loadBundledDigits", BROWSER_FILES_HINT);
+  const { dirname, join } = builtin<NodePath>("node:path", "loadBundledDigits", BROWSER_FILES_HINT);
   const require = createRequire(import.meta.url);
   let pkgJson: string;
   try {

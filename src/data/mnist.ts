@@ -4,9 +4,10 @@
  * @module
  */
 import seedrandom from "seedrandom";
+import { shuffleInPlace } from "../util/shuffle.js";
 import { fromValues } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { builtin } from "./node.js";
+import { BROWSER_FILES_HINT, builtin } from "../util/node.js";
 import { parseIdx, type ParseIdxOptions } from "./idx.js";
 import { loadBundledDigits, MNIST_IMAGE_SIZE } from "./mnist-bundled.js";
 
@@ -112,8 +113,8 @@ export function loadMnist(options: LoadMnistOptions = {}): {
 }
 
 function readFile(dir: string, base: string): Uint8Array {
-  const fs = builtin<typeof import("node:fs")>("node:fs", "loadMnist");
-  const path = builtin<typeof import("node:path")>("node:path", "loadMnist");
+  const fs = builtin<typeof import("node:fs")>("node:fs", "loadMnist", BROWSER_FILES_HINT);
+  const path = builtin<typeof import("node:path")>("node:path", "loadMnist", BROWSER_FILES_HINT);
   const tried = [base, `${base}.gz`, base.replace("-idx", ".idx"), `${base.replace("-idx", ".idx")}.gz`].map((f) => path.join(dir, f));
   const found = tried.find((f) => fs.existsSync(f));
   if (found === undefined) throw new Error(`loadMnist: none of these files exists: ${tried.join(", ")}`);
@@ -121,14 +122,7 @@ function readFile(dir: string, base: string): Uint8Array {
 }
 
 function permutation(n: number, rng: () => number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  return order;
+  return shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), rng);
 }
 
 function gatherSplit(images: Float32Array, labels: Int32Array, rows: Int32Array): MnistSplit {

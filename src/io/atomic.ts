@@ -5,7 +5,7 @@
  * package still loads in a browser.
  * @module
  */
-import { builtin } from "../data/node.js";
+import { builtin } from "../util/node.js";
 
 type Fs = typeof import("node:fs");
 type Path = typeof import("node:path");
@@ -23,7 +23,8 @@ let counter = 0;
 
 /** @internal Node's `fs` and `path`, or an error naming the caller outside Node. */
 export function nodeFs(where: string): { fs: Fs; path: Path } {
-  return { fs: builtin<Fs>("node:fs", where), path: builtin<Path>("node:path", where) };
+  const hint = "in a browser, use toMemory / fromMemory";
+  return { fs: builtin<Fs>("node:fs", where, hint), path: builtin<Path>("node:path", where, hint) };
 }
 
 /** @internal The suffix of this process's temporary files: `.tmp-<pid>-<n>`. */

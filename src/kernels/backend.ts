@@ -6,7 +6,7 @@
  */
 import { wasmAvailable } from "./wasm/index.js";
 import { createParallelWasmMatmul, type ParallelWasmMatmul } from "./wasm/parallel.js";
-import { tryBuiltin } from "../data/node.js";
+import { tryBuiltin } from "../util/node.js";
 
 /** A kernel backend name. */
 export type Backend = "wasm" | "js";

@@ -12,7 +12,7 @@
  */
 
 import type { WasmMatmul } from "./index.js";
-import { builtin } from "../../data/node.js";
+import { builtin } from "../../util/node.js";
 
 type Os = typeof import("node:os");
 type WorkerThreads = typeof import("node:worker_threads");
