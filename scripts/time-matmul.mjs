@@ -5,7 +5,7 @@
 //   e2e     matmulF32() as callers use it: copy A and B in, compute, copy C out
 //   kernel  the wasm `matmul` export alone, operands already in wasm memory
 //
-// Usage: npm run build:wasm && node scripts/time-matmul.mjs [options]
+// Usage: npm run build && node scripts/time-matmul.mjs [options]
 //   --quick    fewer repeats and no 1024³ (rough numbers in well under a minute)
 //   --relaxed  also time the relaxed-SIMD (FMA) build; on Node 20 this turns on
 //              V8's --experimental-wasm-relaxed-simd for this process
@@ -16,12 +16,9 @@
 // A measurement tool, not a test: on a shared 2-core machine numbers move by
 // ±20% with whatever else runs, so compare columns of the same run.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { setFlagsFromString } from "node:v8";
-import ts from "typescript";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = new Set(process.argv.slice(2));
@@ -33,31 +30,18 @@ const asJson = args.has("--json");
 
 if (withRelaxed) setFlagsFromString("--experimental-wasm-relaxed-simd");
 
-// Node 20 can't import .ts, and building all of dist/ would drag in the rest
-// of the project; transpiling the few kernel modules is enough.
+// The kernels as built into dist/ (`npm run build`), so the script times exactly what users run.
 async function importKernels() {
-  const srcDir = join(root, "src/kernels/wasm");
-  const files = ["kernels.generated", "common", "index", "parallel"];
-  const dir = mkdtempSync(join(tmpdir(), "gradtape-time-matmul-"));
-  try {
-    for (const f of files) {
-      let source;
-      try {
-        source = readFileSync(join(srcDir, `${f}.ts`), "utf8");
-      } catch {
-        console.error(`time-matmul: ${join(srcDir, f)}.ts is missing${f === "kernels.generated" ? "; run `npm run build:wasm` first" : ""}`);
-        process.exit(1);
-      }
-      const js = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-      }).outputText;
-      writeFileSync(join(dir, `${f}.js`), js);
+  const dir = join(root, "dist/kernels/wasm");
+  const load = async (f) => {
+    try {
+      return await import(pathToFileURL(join(dir, `${f}.js`)).href);
+    } catch (err) {
+      console.error(`time-matmul: cannot load ${join(dir, f)}.js (${err.message}); run \`npm run build\` first`);
+      process.exit(1);
     }
-    const load = (f) => import(pathToFileURL(join(dir, `${f}.js`)).href);
-    return { index: await load("index"), parallel: await load("parallel"), generated: await load("kernels.generated") };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  };
+  return { index: await load("index"), parallel: await load("parallel"), generated: await load("kernels.generated") };
 }
 
 const { index, parallel, generated } = await importKernels();

@@ -161,10 +161,12 @@ class ParallelKernels implements ParallelWasmMatmul {
     if (m === 0 || n === 0) return result;
     if (k === 0) return result.fill(0);
 
-    // Split along the longer side of C, so the operand every thread packs
-    // in full (A for a column split, B for a row split) is the smaller one.
+    // Each thread packs in full the operand it shares (A for a column split,
+    // B for a row split) and its own share of the other. Packed A takes 16
+    // bytes a value (pre-broadcast) and packed B 4, so pick the split that
+    // writes fewer bytes per thread: a square product splits by rows.
     const wantParts = 2 * m * k * n < this.minParallelFlops ? 1 : this.threads;
-    const byColumns = n >= m;
+    const byColumns = 16 * m * k + (4 * k * n) / wantParts < (16 * m * k) / wantParts + 4 * k * n;
     const extent = byColumns ? n : m;
     const unit = byColumns ? NR : MR;
     const step = Math.ceil(Math.ceil(extent / wantParts) / unit) * unit;
