@@ -62,3 +62,22 @@ export function matmulGradtape(m: number, k: number, n: number, repeats: number,
 export function defaultThreads(): number {
   return gt.getThreads();
 }
+
+// The smallest module using a relaxed-SIMD instruction (f32x4.relaxed_madd): it validates exactly
+// where the engine would accept gradtape's relaxed-SIMD (FMA) kernel build.
+const RELAXED_MADD_MODULE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128, v128, v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // relaxed_madd(a, b, c)
+]);
+
+/**
+ * {@link matmulGradtape} in a process started with the engine flag that enables relaxed SIMD
+ * (Node 20; on by default from Node 22), so gradtape picks its fused multiply-add build. Throws
+ * rather than report plain-SIMD numbers under the FMA label.
+ */
+export function matmulGradtapeRelaxed(m: number, k: number, n: number, repeats: number, threads: number): number {
+  if (!WebAssembly.validate(RELAXED_MADD_MODULE)) throw new Error('this engine rejects relaxed SIMD; start node with --experimental-wasm-relaxed-simd');
+  return matmulGradtape(m, k, n, repeats, threads);
+}

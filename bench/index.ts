@@ -56,6 +56,21 @@ async function gradtapeSuite(): Promise<Measurement[]> {
     out.push({ workload: matmulWorkloadName(m, k, nn), ...METRIC.matmul, values: { gradtape: many } });
     out.push({ workload: `${matmulWorkloadName(m, k, nn)} (1 thread)`, ...METRIC.matmul, values: { gradtape: one, 'tfjs-wasm': undefined } });
   }
+  // What the same kernels reach with fused multiply-add, the one instruction SIMD128 lacks: the
+  // relaxed-SIMD build, which Node 20 compiles only behind an engine flag (Node 22 by default).
+  const self = new URL('./gradtape.js', import.meta.url);
+  for (const [m, k, nn] of MATMUL_SHAPES.filter(([m]) => m >= 512)) {
+    const repeats = args.quick ? 10 : 40;
+    const fma = async (t: number) => (await runInChild<number>(self, 'matmulGradtapeRelaxed', [m, k, nn, repeats, t], {
+      inheritOutput: false, execArgv: ['--experimental-wasm-relaxed-simd'],
+    })).result;
+    const one = await fma(1);
+    const many = threads > 1 ? await fma(threads) : one;
+    log(`gradtape ${matmulWorkloadName(m, k, nn)} relaxed-SIMD FMA: ${one.toFixed(1)} GFLOP/s on 1 thread, ${many.toFixed(1)} on ${threads}`);
+    const note = 'relaxed-SIMD (FMA) kernel build, in a child process started with --experimental-wasm-relaxed-simd (Node 20 needs the flag; Node >= 22 and Chrome >= 114 enable relaxed SIMD by default)';
+    out.push({ workload: `${matmulWorkloadName(m, k, nn)} FMA`, ...METRIC.matmul, values: { gradtape: many }, note });
+    out.push({ workload: `${matmulWorkloadName(m, k, nn)} FMA (1 thread)`, ...METRIC.matmul, values: { gradtape: one } });
+  }
   gt.setThreads(threads);
   for (const wl of SCALING_WORKLOADS) {
     const steps = args.quick ? 40 : 200;
@@ -67,7 +82,6 @@ async function gradtapeSuite(): Promise<Measurement[]> {
     log(`gradtape ${wl.name}: ${sps.toFixed(0)} samples/s`);
     out.push({ workload: wl.name, ...METRIC.train, values: { gradtape: sps } });
   }
-  const self = new URL('./gradtape.js', import.meta.url);
   for (const wl of [W1, W2]) {
     const steps = args.quick ? 10 : wl === W1 ? 200 : 60;
     const job = {
