@@ -6,7 +6,7 @@
  */
 import { wasmAvailable } from "./wasm/index.js";
 import { createParallelWasmMatmul, type ParallelWasmMatmul } from "./wasm/parallel.js";
-import { tryBuiltin } from "../util/node.js";
+import { availableThreads } from "./wasm/transport.js";
 
 /** A kernel backend name. */
 export type Backend = "wasm" | "js";
@@ -43,11 +43,13 @@ let threads: number | undefined;
 let parallel: ParallelWasmMatmul | null | undefined;
 
 /**
- * How many threads large float32 products are split across: in Node, the available cores (at
- * most 4) unless {@link setThreads} said otherwise; in a browser, 1.
+ * How many threads large float32 products are split across, unless {@link setThreads} said
+ * otherwise: the available cores, at most 4, in Node and in a cross-origin isolated page (served
+ * with `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`,
+ * where Web Workers may share memory); 1 in any other page.
  */
 export function getThreads(): number {
-  threads ??= Math.min(4, tryBuiltin<typeof import("node:os")>("node:os")?.availableParallelism() ?? 1);
+  threads ??= Math.min(4, availableThreads());
   return threads;
 }
 
@@ -63,6 +65,19 @@ export function setThreads(n: number): void {
   if (parallel) void parallel.close();
   parallel = undefined;
   threads = n;
+}
+
+/**
+ * Starts the worker threads now instead of on the first large product, and resolves with how many
+ * threads large products will use. In a browser a worker starts only while the page's event loop
+ * runs; until then products run on the calling thread alone (with the same results), so await this
+ * before a training loop that never yields.
+ * @throws Error (the promise rejects) if a worker is still starting after 60 s.
+ * @example `await gt.threadsReady()`
+ */
+export async function threadsReady(): Promise<number> {
+  const pool = parallelMatmul();
+  return pool === null ? 1 : 1 + (await pool.ready());
 }
 
 /** @internal The multi-threaded kernels, created on first need; null where they cannot run. */

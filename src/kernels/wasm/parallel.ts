@@ -1,23 +1,16 @@
 /**
- * Prototype: one matmul split across worker threads that share a
- * WebAssembly.Memory. Node-only (worker_threads, and the calling thread
- * blocks in `Atomics.wait`, which browsers forbid on their main thread).
+ * One matmul split across worker threads that share a WebAssembly.Memory: Node's worker_threads,
+ * or a browser's Web Workers in a cross-origin isolated page (see `transport.ts`).
  *
- * The calling thread computes one block of C itself and each worker one
- * other block; every thread packs its own panels into a private workspace in
- * the shared memory, so the only synchronisation is "go" and "done" per call.
+ * The calling thread computes one block of C itself and each worker one other block; every thread
+ * packs its own panels into a private workspace in the shared memory, so the only synchronisation
+ * is "go" and "done" per call.
  *
  * @experimental
  * @module
  */
 
 import type { WasmMatmul } from "./index.js";
-import { builtin } from "../../util/node.js";
-
-type Os = typeof import("node:os");
-type WorkerThreads = typeof import("node:worker_threads");
-type Worker = import("node:worker_threads").Worker;
-
 import {
   align64,
   checkMatmulArgs,
@@ -28,21 +21,59 @@ import {
   type RelaxedSimdOption,
 } from "./common.js";
 import { wasmThreadsBase64, wasmThreadsRelaxedBase64 } from "./kernels.generated.js";
+import {
+  ARGS, BOOTING, CTRL_BYTES, DONE, FAILED, READY, SEQ, STATE, STATUS,
+  availableThreads, callerWaitMode, defaultTransport, waitWhile,
+  type KernelWorker, type WaitMode, type WorkerTransport,
+} from "./transport.js";
+
+export type { WaitMode, WorkerTransport } from "./transport.js";
 
 /** Options for {@link createParallelWasmMatmul}. */
 export interface ParallelWasmMatmulOptions {
-  /** Threads per matmul, the calling thread included. Default: `os.availableParallelism()`. */
+  /** Threads per matmul, the calling thread included. Default: the host's cores (`os.availableParallelism()`, `navigator.hardwareConcurrency`). */
   threads?: number;
   /** Below this many flops (2·m·k·n) run on the calling thread alone; waking a worker costs ~10-50 µs. Default 2e6. */
   minParallelFlops?: number;
   /** As for `createWasmMatmul`. */
   relaxedSimd?: RelaxedSimdOption;
+  /** How workers are started. Default: worker_threads in Node, Web Workers in a cross-origin isolated page. */
+  transport?: WorkerTransport;
+  /** How the caller waits for a worker's block. Default: `"block"` where this thread may call `Atomics.wait`, else `"spin"`. */
+  wait?: WaitMode;
+  /**
+   * Whether a product hands blocks to workers still starting and waits for them (`"wait"`), or
+   * leaves them out until they are ready (`"skip"`). Default: the transport's `canWaitForBoot`
+   * (`"wait"` in Node, `"skip"` in a browser).
+   */
+  whileBooting?: "wait" | "skip";
+  /** How long a product waits for a worker before declaring it dead. Default 60 s (the first call in Node also waits for the workers to boot). */
+  timeoutMs?: number;
+}
+
+/** What a {@link ParallelWasmMatmul} has done, for tests and benchmarks. */
+export interface ParallelStats {
+  /** Products split across more than one thread. */
+  splitProducts: number;
+  /** Worker blocks waited for by sleeping in `Atomics.wait`. */
+  blockingWaits: number;
+  /** Worker blocks waited for by spinning on `Atomics.load`. */
+  spinWaits: number;
 }
 
 /** A float32 matmul that splits large products across worker threads. Call `close()` when done. */
 export interface ParallelWasmMatmul extends WasmMatmul {
   /** Threads a large product is split across, the calling thread included. */
   readonly threads: number;
+  /** How the calling thread waits for the workers. */
+  readonly waitMode: WaitMode;
+  /** Counters since creation. */
+  readonly stats: Readonly<ParallelStats>;
+  /**
+   * Resolves once no worker is still starting, with how many are ready.
+   * @throws Error if some worker is still starting after the timeout.
+   */
+  ready(): Promise<number>;
   /** Stops the workers. Further calls throw. */
   close(): Promise<void>;
 }
@@ -51,74 +82,42 @@ export interface ParallelWasmMatmul extends WasmMatmul {
 // thread gets a ragged tile it didn't need.
 const MR = 4;
 const NR = 8;
-
-// One control block per worker, 128 bytes apart so that two workers' flags
-// never share a cache line. Int32 slots:
-const CTRL_BYTES = 128;
-const SEQ = 0; // job number, written by the caller; -1 asks the worker to exit
-const DONE = 1; // last job number the worker finished
-const STATUS = 2; // 0 ok, 1 the kernel threw
-const ARGS = 3; // 12 gemm arguments
-
-// Plain JS run with `eval: true`, so it needs no file next to the compiled
-// output and works the same from src/ (under vitest) and from dist/.
-const WORKER_SOURCE = `
-"use strict";
-const { workerData } = require("node:worker_threads");
-const { module, memory, ctrlByte } = workerData;
-const ex = new WebAssembly.Instance(module, {
-  env: { memory, abort() { throw new Error("gradtape wasm kernel aborted"); } },
-}).exports;
-const ctrl = new Int32Array(memory.buffer, ctrlByte, ${CTRL_BYTES / 4});
-let seen = 0;
-for (;;) {
-  Atomics.wait(ctrl, ${SEQ}, seen);
-  const seq = Atomics.load(ctrl, ${SEQ});
-  if (seq === seen) continue;
-  if (seq < 0) break;
-  seen = seq;
-  let status = 0;
-  try {
-    const p = ${ARGS};
-    ex.gemm(ctrl[p], ctrl[p + 1], ctrl[p + 2], ctrl[p + 3], ctrl[p + 4], ctrl[p + 5],
-            ctrl[p + 6], ctrl[p + 7], ctrl[p + 8], ctrl[p + 9], ctrl[p + 10], ctrl[p + 11]);
-  } catch {
-    status = 1;
-  }
-  Atomics.store(ctrl, ${STATUS}, status);
-  Atomics.store(ctrl, ${DONE}, seq);
-  Atomics.notify(ctrl, ${DONE});
-}
-`;
+const CTRL_INTS = CTRL_BYTES / 4;
 
 /** gemm arguments: a, lda, b, ldb, c, ldc, m, k, n, transA, transB, work. */
 type GemmArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
 
-// How long the caller waits for a worker before declaring it dead. The first
-// call also waits for the workers to boot (tens of ms).
 const WORKER_TIMEOUT_MS = 60_000;
 
 class ParallelKernels implements ParallelWasmMatmul {
   readonly threads: number;
   readonly relaxedSimd: boolean;
+  readonly waitMode: WaitMode;
+  readonly stats: ParallelStats = { splitProducts: 0, blockingWaits: 0, spinWaits: 0 };
   private readonly minParallelFlops: number;
+  private readonly useBooting: boolean;
+  private readonly timeoutMs: number;
   private readonly memory: WebAssembly.Memory;
   private readonly exports: KernelExports;
-  private readonly workers: Worker[] = [];
+  private readonly workers: KernelWorker[] = [];
+  /** Workers stopped after they failed; a worker that timed out might otherwise write into a later product. */
+  private readonly retired: boolean[] = [];
   private readonly ctrl: Int32Array;
   private heap: Float32Array;
   private seq = 0;
   private closed = false;
 
   constructor(options: ParallelWasmMatmulOptions) {
-    // Reached through process.getBuiltinModule so that importing this module is harmless in a browser.
-    const { Worker } = builtin<WorkerThreads>("node:worker_threads", "createParallelWasmMatmul");
-    const threads = options.threads ?? builtin<Os>("node:os", "createParallelWasmMatmul").availableParallelism();
+    const transport = options.transport ?? defaultTransport();
+    const threads = options.threads ?? availableThreads();
     if (!Number.isInteger(threads) || threads < 1) {
       throw new RangeError(`createParallelWasmMatmul: threads must be a positive integer, got ${threads}`);
     }
     this.threads = threads;
     this.minParallelFlops = options.minParallelFlops ?? 2e6;
+    this.waitMode = options.wait ?? callerWaitMode();
+    this.useBooting = (options.whileBooting ?? (transport.canWaitForBoot ? "wait" : "skip")) === "wait";
+    this.timeoutMs = options.timeoutMs ?? WORKER_TIMEOUT_MS;
     const { module, relaxedSimd } = compileKernels(
       wasmThreadsBase64,
       wasmThreadsRelaxedBase64,
@@ -132,16 +131,11 @@ class ParallelKernels implements ParallelWasmMatmul {
     const nWorkers = threads - 1;
     const ctrlBase = this.exports.arenaBase();
     if (!this.exports.ensureArena(nWorkers * CTRL_BYTES)) throw growError("createParallelWasmMatmul", nWorkers * CTRL_BYTES);
-    this.ctrl = new Int32Array(this.memory.buffer, ctrlBase, (nWorkers * CTRL_BYTES) / 4);
+    this.ctrl = new Int32Array(this.memory.buffer, ctrlBase, nWorkers * CTRL_INTS);
     this.heap = new Float32Array(this.memory.buffer);
     for (let w = 0; w < nWorkers; w++) {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory: this.memory, ctrlByte: ctrlBase + w * CTRL_BYTES },
-      });
-      // Idle workers sit in Atomics.wait; they must not keep the process alive.
-      worker.unref();
-      this.workers.push(worker);
+      this.workers.push(transport.spawn({ module, memory: this.memory, ctrlByte: ctrlBase + w * CTRL_BYTES }));
+      this.retired.push(false);
     }
   }
 
@@ -161,11 +155,12 @@ class ParallelKernels implements ParallelWasmMatmul {
     if (m === 0 || n === 0) return result;
     if (k === 0) return result.fill(0);
 
+    const helpers = 2 * m * k * n < this.minParallelFlops ? [] : this.helpers();
     // Each thread packs in full the operand it shares (A for a column split,
     // B for a row split) and its own share of the other. Packed A takes 16
     // bytes a value (pre-broadcast) and packed B 4, so pick the split that
     // writes fewer bytes per thread: a square product splits by rows.
-    const wantParts = 2 * m * k * n < this.minParallelFlops ? 1 : this.threads;
+    const wantParts = 1 + helpers.length;
     const byColumns = 16 * m * k + (4 * k * n) / wantParts < (16 * m * k) / wantParts + 4 * k * n;
     const extent = byColumns ? n : m;
     const unit = byColumns ? NR : MR;
@@ -208,40 +203,92 @@ class ParallelKernels implements ParallelWasmMatmul {
 
     const seq = ++this.seq;
     for (let j = 1; j < jobs.length; j++) {
-      const base = (j - 1) * (CTRL_BYTES / 4);
+      const base = helpers[j - 1]! * CTRL_INTS;
       this.ctrl.set(jobs[j]!, base + ARGS);
       Atomics.store(this.ctrl, base + SEQ, seq);
       Atomics.notify(this.ctrl, base + SEQ);
     }
     ex.gemm(...jobs[0]!);
-    for (let j = 1; j < jobs.length; j++) this.waitFor(j - 1, seq);
+    if (jobs.length > 1) this.stats.splitProducts++;
+    // Wait for every worker before throwing, so that none still writes into the arena the next product reuses.
+    const deadline = Date.now() + this.timeoutMs;
+    const failures: string[] = [];
+    for (let j = 1; j < jobs.length; j++) {
+      const failure = this.waitFor(helpers[j - 1]!, seq, deadline);
+      if (failure !== undefined) failures.push(failure);
+    }
+    if (failures.length > 0) throw new Error(`matmulF32: ${failures.join("; ")}`);
 
     result.set(this.heap.subarray(cPtr >>> 2, (cPtr >>> 2) + m * n));
     return result;
   }
 
-  private waitFor(worker: number, seq: number): void {
-    const base = worker * (CTRL_BYTES / 4);
-    const deadline = Date.now() + WORKER_TIMEOUT_MS;
+  /**
+   * The workers this product may use. A worker found failed is retired and reported once, here,
+   * before any work is handed out; later products run without it.
+   */
+  private helpers(): number[] {
+    const use: number[] = [];
+    const failed: number[] = [];
+    for (let w = 0; w < this.workers.length; w++) {
+      if (this.retired[w]) continue;
+      const state = Atomics.load(this.ctrl, w * CTRL_INTS + STATE);
+      if (state === FAILED) {
+        this.retire(w);
+        failed.push(w);
+      } else if (state === READY || this.useBooting) {
+        use.push(w);
+      }
+    }
+    if (failed.length > 0) throw new Error(`matmulF32: ${failed.map((w) => `worker ${w} failed to start or died`).join("; ")}`);
+    return use;
+  }
+
+  /** Waits until `worker` has finished job `seq`; returns what went wrong, if anything. */
+  private waitFor(worker: number, seq: number, deadline: number): string | undefined {
+    const base = worker * CTRL_INTS;
+    if (this.waitMode === "spin") this.stats.spinWaits++;
+    else this.stats.blockingWaits++;
     for (;;) {
       const done = Atomics.load(this.ctrl, base + DONE);
       if (done === seq) break;
-      if (Date.now() > deadline) {
-        throw new Error(`matmulF32: worker ${worker} did not finish within ${WORKER_TIMEOUT_MS} ms (crashed?)`);
+      if (Atomics.load(this.ctrl, base + STATE) === FAILED) {
+        this.retire(worker);
+        return `worker ${worker} failed to start or died`;
       }
-      Atomics.wait(this.ctrl, base + DONE, done, 100);
+      if (Date.now() > deadline) {
+        this.retire(worker);
+        return `worker ${worker} did not finish within ${this.timeoutMs} ms (crashed?)`;
+      }
+      waitWhile(this.ctrl, base + DONE, done, this.waitMode, deadline);
     }
-    if (Atomics.load(this.ctrl, base + STATUS) !== 0) {
-      throw new Error(`matmulF32: worker ${worker} failed inside the wasm kernel`);
+    if (Atomics.load(this.ctrl, base + STATUS) !== 0) return `worker ${worker} failed inside the wasm kernel`;
+    return undefined;
+  }
+
+  private retire(worker: number): void {
+    this.retired[worker] = true;
+    void Promise.resolve(this.workers[worker]!.terminate()).catch(() => undefined);
+  }
+
+  async ready(): Promise<number> {
+    const deadline = Date.now() + this.timeoutMs;
+    const state = (w: number): number => (this.retired[w] ? FAILED : Atomics.load(this.ctrl, w * CTRL_INTS + STATE));
+    const all = this.workers.map((_, w) => w);
+    // Polled from the event loop: portable to both hosts, and a few ms late at worst, once.
+    while (all.some((w) => state(w) === BOOTING)) {
+      if (Date.now() > deadline) throw new Error(`ready: workers still starting after ${this.timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
+    return all.filter((w) => state(w) === READY).length;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (let w = 0; w < this.workers.length; w++) {
-      Atomics.store(this.ctrl, w * (CTRL_BYTES / 4) + SEQ, -1);
-      Atomics.notify(this.ctrl, w * (CTRL_BYTES / 4) + SEQ);
+      Atomics.store(this.ctrl, w * CTRL_INTS + SEQ, -1);
+      Atomics.notify(this.ctrl, w * CTRL_INTS + SEQ);
     }
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -253,7 +300,8 @@ class ParallelKernels implements ParallelWasmMatmul {
  * Results equal the single-threaded kernels' bit for bit: each element of C
  * is computed by one thread with the same blocking along k.
  *
- * @throws Error if WebAssembly SIMD or shared memory is unsupported.
+ * @throws Error if WebAssembly SIMD or shared memory is unsupported, or neither Node's
+ *   worker_threads nor a cross-origin isolated page's Web Workers are there.
  */
 export function createParallelWasmMatmul(options: ParallelWasmMatmulOptions = {}): ParallelWasmMatmul {
   return new ParallelKernels(options);

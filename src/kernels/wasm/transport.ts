@@ -1,0 +1,235 @@
+/**
+ * How the kernel workers of `parallel.ts` are started and how the calling thread waits for them:
+ * Node's worker_threads, or a browser's Web Workers in a cross-origin isolated page.
+ *
+ * Both hosts run the same worker loop over a control block in the shared WebAssembly memory. They
+ * differ only in how a worker is handed its module, memory and control block (Node's `workerData`,
+ * a browser worker's first message), and in whether the caller may sleep in `Atomics.wait`: a
+ * browser's main thread may not, so there it spins on `Atomics.load`.
+ *
+ * @internal
+ * @module
+ */
+
+import { builtin, tryBuiltin } from "../../util/node.js";
+
+type Os = typeof import("node:os");
+type WorkerThreads = typeof import("node:worker_threads");
+
+// One control block per worker, 128 bytes apart so that two workers' flags never share a cache
+// line. Int32 slots:
+/** Bytes between two workers' control blocks. */
+export const CTRL_BYTES = 128;
+/** Slot: job number, written by the caller; -1 asks the worker to exit. */
+export const SEQ = 0;
+/** Slot: last job number the worker finished, or {@link DEAD} once it has failed. */
+export const DONE = 1;
+/** Slot: 0 if the last job ran, 1 if the kernel threw. */
+export const STATUS = 2;
+/** Slot: {@link BOOTING}, {@link READY} or {@link FAILED}. */
+export const STATE = 3;
+/** Slots: the 12 gemm arguments. */
+export const ARGS = 4;
+
+/** State: the worker has not instantiated the kernels yet (a fresh memory reads 0). */
+export const BOOTING = 0;
+/** State: the worker waits for jobs. */
+export const READY = 1;
+/** State: the worker could not start, or died; it takes no more jobs. */
+export const FAILED = 2;
+/** Written to {@link DONE} on failure: no job has this number, so whoever waits for one wakes up. */
+export const DEAD = -1;
+
+// The worker loop, shared by both hosts. Plain JS in a string, so a worker needs no file next to
+// the compiled output: the same source runs from src/ (vitest), dist/ and a bundle.
+const SERVE = `
+function serve(module, memory, ctrlByte) {
+  const ctrl = new Int32Array(memory.buffer, ctrlByte, ${CTRL_BYTES / 4});
+  let ex;
+  try {
+    ex = new WebAssembly.Instance(module, {
+      env: { memory, abort() { throw new Error("gradtape wasm kernel aborted"); } },
+    }).exports;
+  } catch (err) {
+    Atomics.store(ctrl, ${STATE}, ${FAILED});
+    Atomics.store(ctrl, ${DONE}, ${DEAD});
+    Atomics.notify(ctrl, ${DONE});
+    throw err;
+  }
+  Atomics.store(ctrl, ${STATE}, ${READY});
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctrl, ${SEQ}, seen);
+    const seq = Atomics.load(ctrl, ${SEQ});
+    if (seq === seen) continue;
+    if (seq < 0) break;
+    seen = seq;
+    let status = 0;
+    try {
+      const p = ${ARGS};
+      ex.gemm(ctrl[p], ctrl[p + 1], ctrl[p + 2], ctrl[p + 3], ctrl[p + 4], ctrl[p + 5],
+              ctrl[p + 6], ctrl[p + 7], ctrl[p + 8], ctrl[p + 9], ctrl[p + 10], ctrl[p + 11]);
+    } catch {
+      status = 1;
+    }
+    Atomics.store(ctrl, ${STATUS}, status);
+    Atomics.store(ctrl, ${DONE}, seq);
+    Atomics.notify(ctrl, ${DONE});
+  }
+}
+`;
+
+/** Worker source for Node (`new Worker(source, { eval: true, workerData })`). */
+export const NODE_WORKER_SOURCE = `"use strict";
+${SERVE}
+const { workerData } = require("node:worker_threads");
+serve(workerData.module, workerData.memory, workerData.ctrlByte);
+`;
+
+/** Worker source for a browser: a {@link WorkerInit} arrives as the first message. */
+export const BROWSER_WORKER_SOURCE = `"use strict";
+${SERVE}
+onmessage = (event) => {
+  onmessage = null;
+  serve(event.data.module, event.data.memory, event.data.ctrlByte);
+};
+`;
+
+/** What a kernel worker is handed: the compiled kernels, the shared memory, and where its control block is. */
+export interface WorkerInit {
+  /** The kernels, compiled with an imported shared memory. */
+  module: WebAssembly.Module;
+  /** The memory every thread's instance shares. */
+  memory: WebAssembly.Memory;
+  /** Byte offset of this worker's control block in `memory`. */
+  ctrlByte: number;
+}
+
+/** A started kernel worker. */
+export interface KernelWorker {
+  /** Stops the worker at once, whatever it is doing. */
+  terminate(): unknown;
+}
+
+/** Starts kernel workers: {@link nodeTransport}, {@link browserTransport}, or a test's wrapper around one. */
+export interface WorkerTransport {
+  /** Starts one worker that serves jobs from the control block `init.ctrlByte`. */
+  spawn(init: WorkerInit): KernelWorker;
+  /**
+   * Whether a caller may wait for a worker that is still starting. Node starts a worker on a
+   * thread of its own; a browser may need the page's event loop, which a waiting caller holds.
+   */
+  readonly canWaitForBoot: boolean;
+}
+
+/** Marks a worker failed from the host's side, for failures its own code cannot report (a script that never ran). */
+function markFailed({ memory, ctrlByte }: WorkerInit): void {
+  const ctrl = new Int32Array(memory.buffer, ctrlByte, CTRL_BYTES / 4);
+  Atomics.store(ctrl, STATE, FAILED);
+  Atomics.store(ctrl, DONE, DEAD);
+  Atomics.notify(ctrl, DONE);
+}
+
+/**
+ * Node's worker_threads.
+ * @param source - the worker's code; tests pass {@link BROWSER_WORKER_SOURCE} behind an adapter.
+ * @throws Error outside Node 20.16+.
+ */
+export function nodeTransport(source = NODE_WORKER_SOURCE): WorkerTransport {
+  const { Worker } = builtin<WorkerThreads>("node:worker_threads", "createParallelWasmMatmul");
+  return {
+    canWaitForBoot: true,
+    spawn(init) {
+      const worker = new Worker(source, { eval: true, workerData: init });
+      // Idle workers sit in Atomics.wait; they must not keep the process alive.
+      worker.unref();
+      // Without a listener a worker's uncaught error would end the whole process.
+      worker.on("error", () => markFailed(init));
+      return worker;
+    },
+  };
+}
+
+/** Whether this is a browser page or worker that may share memory with Web Workers. */
+export function browserWorkersAvailable(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown; SharedArrayBuffer?: unknown };
+  return (
+    tryBuiltin("node:worker_threads") === undefined &&
+    g.crossOriginIsolated === true &&
+    typeof g.Worker === "function" &&
+    typeof g.SharedArrayBuffer === "function"
+  );
+}
+
+let blobUrl: string | undefined;
+
+/**
+ * Web Workers started from a Blob URL of {@link BROWSER_WORKER_SOURCE}, so that no worker file
+ * has to be found next to a bundle.
+ * @throws Error unless {@link browserWorkersAvailable}.
+ */
+export function browserTransport(): WorkerTransport {
+  if (!browserWorkersAvailable()) {
+    throw new Error(
+      "createParallelWasmMatmul needs Node's worker_threads, or a cross-origin isolated page " +
+        "(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp) with Web Workers",
+    );
+  }
+  // Kept for the page's lifetime: revoking it could race a worker still fetching its script.
+  blobUrl ??= URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: "text/javascript" }));
+  const url = blobUrl;
+  return {
+    canWaitForBoot: false,
+    spawn(init) {
+      const worker = new Worker(url, { name: "gradtape-kernels" });
+      worker.onerror = () => markFailed(init);
+      worker.postMessage(init);
+      return worker;
+    },
+  };
+}
+
+/** Node's worker_threads in Node, else Web Workers (which throws outside a cross-origin isolated page). */
+export function defaultTransport(): WorkerTransport {
+  return tryBuiltin("node:worker_threads") === undefined ? browserTransport() : nodeTransport();
+}
+
+/**
+ * Threads this host can run kernels on: Node's available cores; in a browser, its
+ * `hardwareConcurrency` where workers may share memory, else 1.
+ */
+export function availableThreads(): number {
+  const os = tryBuiltin<Os>("node:os");
+  if (os !== undefined) return os.availableParallelism();
+  return browserWorkersAvailable() ? Math.max(1, navigator.hardwareConcurrency || 1) : 1;
+}
+
+/** How a caller waits for a worker: sleeping in `Atomics.wait`, or spinning on `Atomics.load`. */
+export type WaitMode = "block" | "spin";
+
+/** `"block"` where this thread may call `Atomics.wait` (Node, any worker), `"spin"` on a browser's main thread. */
+export function callerWaitMode(): WaitMode {
+  try {
+    // The check that this thread may suspend comes before the value is compared, so a value that
+    // differs answers at once without sleeping.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return "block";
+  } catch {
+    return "spin";
+  }
+}
+
+/**
+ * Waits while `ctrl[index]` still holds `value`, but not past `deadline` (a `Date.now()` time).
+ * Returns early on a change; the caller re-reads the slot and decides.
+ */
+export function waitWhile(ctrl: Int32Array, index: number, value: number, mode: WaitMode, deadline: number): void {
+  if (mode === "block") {
+    Atomics.wait(ctrl, index, value, Math.max(0, deadline - Date.now()));
+    return;
+  }
+  // Date.now() costs ten times a load; look at the clock only now and then.
+  for (let spins = 1; Atomics.load(ctrl, index) === value; spins++) {
+    if (spins % 4096 === 0 && Date.now() > deadline) return;
+  }
+}
