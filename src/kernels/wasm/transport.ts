@@ -189,9 +189,13 @@ export function browserTransport(): WorkerTransport {
   };
 }
 
-/** Node's worker_threads in Node, else Web Workers (which throws outside a cross-origin isolated page). */
+/**
+ * Node's worker_threads in Node (which throws before Node 20.16, saying so), else Web Workers
+ * (which throws outside a cross-origin isolated page).
+ */
 export function defaultTransport(): WorkerTransport {
-  return tryBuiltin("node:worker_threads") === undefined ? browserTransport() : nodeTransport();
+  const proc = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof proc?.versions?.node === "string" ? nodeTransport() : browserTransport();
 }
 
 /**
