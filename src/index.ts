@@ -26,7 +26,7 @@ export {
 } from "./ops/shape.js";
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, argMax, oneHot } from "./ops/compare.js";
 export { cast } from "./ops/lift.js";
-export { getBackend, setBackend, getThreads, setThreads, type Backend } from "./kernels/backend.js";
+export { getBackend, setBackend, getThreads, setThreads, threadsReady, type Backend } from "./kernels/backend.js";
 
 export { GradientTape, noGrad, type GradientTapeOptions, type Sources, type Gradients } from "./autograd/tape.js";
 export { customGradient, type CustomGradientResult } from "./autograd/custom.js";

@@ -2,8 +2,8 @@
 // once in a cross-origin isolated page and once in a plain one. It only measures and reports;
 // run.mjs decides what passes.
 import * as gt from "../../src/index.ts";
-// Not (yet) re-exported by src/index.ts: the pool itself, for its counters, and threadsReady.
-import { parallelMatmul, threadsReady } from "../../src/kernels/backend.ts";
+// Internal, not re-exported by src/index.ts: the pool itself, for its counters.
+import { parallelMatmul } from "../../src/kernels/backend.ts";
 
 const N = 512;
 
@@ -17,7 +17,7 @@ async function gflopsBothWays(a, b, threads) {
   for (let round = 0; round < 5; round++) {
     for (const [t, list] of times) {
       gt.setThreads(t);
-      await threadsReady();
+      await gt.threadsReady();
       gt.matmul(a, b);
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
@@ -89,7 +89,7 @@ async function run() {
     while (pool.stats.splitProducts === 0 && performance.now() < deadline) gt.matmul(a, b);
     report.splitWithoutYielding = pool.stats.splitProducts > 0;
   }
-  report.threadsReady = await threadsReady();
+  report.threadsReady = await gt.threadsReady();
   const many = gt.matmul(a, b).data();
   report.firstDifferenceFirstProduct = firstDifference(first, one);
   report.firstDifference = firstDifference(many, one);
