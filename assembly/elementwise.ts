@@ -5,7 +5,8 @@
 /**
  * One momentum-SGD step over n float32 weights (see src/optim/sgd.ts for the formula):
  * g' = g + wd·w; v = first ? g' : m·v + keep·g' (stored as f32, then read back);
- * w = w − lr·(nesterov ? g' + m·v : v). All pointers are byte offsets of f32 arrays.
+ * w = w − lr·(nesterov ? g' + m·v : v). All pointers are byte offsets of f32 arrays, each
+ * with room for an even number of values (the host pads every array to 64 bytes).
  */
 export function sgdMomentumF32(
   w: usize, g: usize, v: usize, outW: usize, outV: usize, n: i32,
@@ -15,8 +16,8 @@ export function sgdMomentumF32(
   const vm = f64x2.splat(m);
   const vkeep = f64x2.splat(keep);
   const vwd = f64x2.splat(wd);
-  let i = 0;
-  for (; i + 2 <= n; i += 2) {
+  // An odd n computes one value more, from and into the arrays' padding (see above).
+  for (let i = 0; i < n; i += 2) {
     const off = <usize>i << 2;
     const wi = f64x2.promote_low_f32x4(v128.load64_zero(w + off));
     const gi = f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(g + off)), f64x2.mul(vwd, wi));
@@ -28,15 +29,6 @@ export function sgdMomentumF32(
     const vi = f64x2.promote_low_f32x4(vStored);
     const step = nesterov ? f64x2.add(gi, f64x2.mul(vm, vi)) : vi;
     v128.store64_lane(outW + off, f32x4.demote_f64x2_zero(f64x2.sub(wi, f64x2.mul(vlr, step))), 0);
-  }
-  for (; i < n; i++) {
-    const off = <usize>i << 2;
-    const wi = <f64>load<f32>(w + off);
-    const gi = <f64>load<f32>(g + off) + wd * wi;
-    const vNew = first ? gi : m * <f64>load<f32>(v + off) + keep * gi;
-    store<f32>(outV + off, <f32>vNew);
-    const vi = <f64>load<f32>(outV + off);
-    store<f32>(outW + off, <f32>(wi - lr * (nesterov ? gi + m * vi : vi)));
   }
 }
 

@@ -2,10 +2,18 @@
  * Fused ops: several steps in one kernel pass and one tape node, for the hot path of training.
  * Their gradients are the same compositions of public ops that the unfused steps would record, so
  * they stay differentiable to any order; only the forward pass and the bookkeeping are shared.
+ * The one exception is first-order training of a float32 dense layer on the `"wasm"` backend:
+ * when no tape would record the backward's ops, the whole backward step runs in one WebAssembly
+ * call, with the same bits as the composition.
  * @module
  */
+import { isRecording } from "../autograd/tape.js";
+import type { TypedArray } from "../tensor/dtype.js";
+import { fromValues } from "../tensor/create.js";
 import { fmt } from "../tensor/shape.js";
 import { describe, type Tensor, type TensorLike } from "../tensor/tensor.js";
+import { denseOnWasm } from "../kernels/dense.js";
+import { denseBackwardF32, denseForwardF32 } from "../kernels/wasm/index.js";
 import { output, toTensor } from "./lift.js";
 import { matmulGrads, matmulOperands, matmulValues } from "./matrix.js";
 import { mul, square, sub } from "./arithmetic.js";
@@ -68,25 +76,42 @@ export function matMul(args: FusedMatMulArgs): Tensor {
   if (bias !== undefined && (!perColumn(bias) || bias.dtype !== x.dtype)) {
     throw new Error(`fused.matMul: bias must be ${x.dtype} of shape [${n}] (one value per output column of the ${fmt([m, n])} product), got ${describe(bias)}`);
   }
-  const values = matmulValues(x, y, m, k, n, transposeA, transposeB);
-  const f = FORWARD[activation];
-  const bv = bias?.values();
-  if (bv !== undefined || f !== undefined) {
-    for (let r = 0; r < m; r++) {
-      const base = r * n;
-      for (let j = 0; j < n; j++) {
-        const z = bv === undefined ? values[base + j] : values[base + j] + bv[j];
-        values[base + j] = f === undefined ? z : f(z);
-      }
-    }
-  }
+  const values = denseOnWasm(x.dtype, activation, m, k, n)
+    ? denseForwardF32(f32(x), f32(y), bias && f32(bias), m, k, n, transposeA, transposeB, activation === "relu")
+    : epilogue(matmulValues(x, y, m, k, n, transposeA, transposeB), bias?.values(), FORWARD[activation], m, n);
   const inputs = bias === undefined ? [x, y] : [x, y, bias];
   let out: Tensor;
   out = output("fused.matMul", inputs, values, [m, n], x.dtype, (dy, needs) => {
+    // Ops run here are recorded by any tape that is recording (a tape computing gradients of
+    // gradients); only when none is may the backward skip them for the WebAssembly kernel.
+    if (!isRecording() && dy.dtype === "float32" && denseOnWasm(x.dtype, activation, m, k, n)) {
+      const wanted = { a: needs[0], b: needs[1], bias: bias !== undefined && needs[2] };
+      const g = denseBackwardF32(f32(dy), activation === "relu" ? f32(out) : undefined, f32(x), f32(y), m, k, n, transposeA, transposeB, wanted);
+      const grad = (v: Float32Array | undefined, like: Tensor) => (v === undefined ? null : fromValues(v, like.shape, "float32"));
+      return bias === undefined ? [grad(g.da, x), grad(g.db, y)] : [grad(g.da, x), grad(g.db, y), grad(g.dbias, bias)];
+    }
     const dz = BACKWARD[activation](dy, out);
     const [da, db] = matmulGrads(dz, x, y, transposeA, transposeB, needs);
     // The bias' gradient is dz itself: the tape sums it down to the bias' shape.
     return bias === undefined ? [da, db] : [da, db, dz];
   });
   return out;
+}
+
+/** Adds `bias` to each row of the [m, n] product and applies `f`, in place. */
+function epilogue(values: TypedArray, bias: TypedArray | undefined, f: ((v: number) => number) | undefined, m: number, n: number): TypedArray {
+  if (bias === undefined && f === undefined) return values;
+  for (let r = 0; r < m; r++) {
+    const base = r * n;
+    for (let j = 0; j < n; j++) {
+      const z = bias === undefined ? values[base + j] : values[base + j] + bias[j];
+      values[base + j] = f === undefined ? z : f(z);
+    }
+  }
+  return values;
+}
+
+/** A float32 tensor's elements in row-major order (a view unless the tensor is a strided view). */
+function f32(t: Tensor): Float32Array {
+  return t.values() as Float32Array;
 }

@@ -24,6 +24,19 @@ export interface KernelExports {
     lr: number, m: number, keep: number, wd: number, nesterov: number, first: number,
   ): void;
   countNonFiniteF32(p: number, n: number): number;
+  denseForwardF32(
+    a: number, b: number, bias: number, c: number,
+    m: number, k: number, n: number,
+    transA: number, transB: number, relu: number,
+    work: number,
+  ): void;
+  denseBackwardF32(
+    dz: number, y: number, a: number, b: number,
+    m: number, k: number, n: number,
+    transA: number, transB: number,
+    dbias: number, da: number, db: number,
+    work: number,
+  ): void;
   gemm(
     a: number, lda: number,
     b: number, ldb: number,

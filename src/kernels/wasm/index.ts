@@ -52,6 +52,26 @@ export interface WasmMatmul {
   ): Float32Array;
 }
 
+/** Which gradients {@link denseBackwardF32} computes: of `a`, of `b`, of the bias. */
+export interface DenseNeeds {
+  /** The gradient of the left operand. */
+  readonly a: boolean;
+  /** The gradient of the right operand. */
+  readonly b: boolean;
+  /** The bias gradient (dz's column sums). */
+  readonly bias: boolean;
+}
+
+/** The gradients {@link denseBackwardF32} returns; those not asked for are undefined. */
+export interface DenseGradients {
+  /** The gradient of `a`, in `a`'s layout. */
+  readonly da: Float32Array | undefined;
+  /** The gradient of `b`, in `b`'s layout. */
+  readonly db: Float32Array | undefined;
+  /** The bias gradient, length n. */
+  readonly dbias: Float32Array | undefined;
+}
+
 class Kernels implements WasmMatmul {
   readonly relaxedSimd: boolean;
   private readonly exports: KernelExports;
@@ -137,6 +157,49 @@ class Kernels implements WasmMatmul {
   countNonFiniteF32(x: Float32Array): number {
     const [p] = this.stage([x], 0);
     return this.exports.countNonFiniteF32(p, x.length);
+  }
+
+  /** See the module-level {@link denseForwardF32}. */
+  denseForwardF32(a: Float32Array, b: Float32Array, bias: Float32Array | undefined, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, relu: boolean): Float32Array {
+    checkMatmulArgs("denseForwardF32", a, b, m, k, n, transposeA, transposeB, undefined);
+    if (bias !== undefined && bias.length !== n) throw new RangeError(`denseForwardF32: bias must have ${n} elements (one per output column), got ${bias.length}`);
+    if (m === 0 || n === 0) return new Float32Array(m * n);
+    const ex = this.exports;
+    const cBytes = align64(m * n * 4);
+    // stage() pads every array to 64 bytes, which the kernel's whole-vector row ends rely on.
+    const [ap, bp, biasPtr, c] = this.stage([a, b, bias], (cBytes + ex.workspaceBytes(m, k, n)) / 4);
+    ex.denseForwardF32(ap, bp, bias === undefined ? 0 : biasPtr, c, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, relu ? 1 : 0, c + cBytes);
+    return this.heap.slice(c >>> 2, (c >>> 2) + m * n);
+  }
+
+  /** See the module-level {@link denseBackwardF32}. */
+  denseBackwardF32(dy: Float32Array, y: Float32Array | undefined, a: Float32Array, b: Float32Array, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, needs: DenseNeeds): DenseGradients {
+    checkMatmulArgs("denseBackwardF32", a, b, m, k, n, transposeA, transposeB, undefined);
+    for (const [name, t] of [["dy", dy], ["y", y]] as const) {
+      if (t !== undefined && t.length !== m * n) throw new RangeError(`denseBackwardF32: ${name} must have ${m * n} elements ([m, n] = [${m}, ${n}]), got ${t.length}`);
+    }
+    const ex = this.exports;
+    const size = (floats: number, wanted: boolean) => (wanted ? align64(floats * 4) : 0);
+    const biasBytes = size(n, needs.bias);
+    const daBytes = size(m * k, needs.a);
+    const dbBytes = size(k * n, needs.b);
+    // The products' dimensions as assembly/dense.ts calls them, and the bias gradient's float64
+    // accumulators, rounded up to whole vectors.
+    const work = Math.max(
+      !needs.a ? 0 : transposeA ? ex.workspaceBytes(k, n, m) : ex.workspaceBytes(m, n, k),
+      !needs.b ? 0 : transposeB ? ex.workspaceBytes(n, m, k) : ex.workspaceBytes(k, m, n),
+      Math.ceil(n / 4) * 32,
+    );
+    // Each operand is only read for the other's gradient, so only then copied in.
+    const [dz, yp, ap, bp, dbias] = this.stage([dy, y, needs.b ? a : undefined, needs.a ? b : undefined], (biasBytes + daBytes + dbBytes + work) / 4);
+    const da = dbias + biasBytes;
+    const db = da + daBytes;
+    ex.denseBackwardF32(
+      dz, y === undefined ? 0 : yp, ap, bp, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0,
+      needs.bias ? dbias : 0, needs.a ? da : 0, needs.b ? db : 0, db + dbBytes,
+    );
+    const out = (p: number, floats: number, wanted: boolean) => (wanted ? this.heap.slice(p >>> 2, (p >>> 2) + floats) : undefined);
+    return { da: out(da, m * k, needs.a), db: out(db, k * n, needs.b), dbias: out(dbias, n, needs.bias) };
   }
 }
 
@@ -226,6 +289,13 @@ export function matmulF32(
   return kernels.matmulF32(a, b, m, k, n, transposeA, transposeB, out);
 }
 
+/** The shared kernels, or an error naming `fn` where WebAssembly SIMD cannot run. */
+function kernelsFor(fn: string): Kernels {
+  const kernels = sharedKernels();
+  if (kernels === null) throw new Error(`${fn}: WebAssembly SIMD kernels are unavailable; check wasmAvailable() first`);
+  return kernels;
+}
+
 /**
  * One momentum-SGD step over float32 arrays in WebAssembly SIMD, bit-identical to the TypeScript
  * update in `optim/sgd.ts` (both compute in double and round once per stored value). `v`
@@ -233,9 +303,7 @@ export function matmulF32(
  * @throws Error if WebAssembly SIMD is unavailable (see {@link wasmAvailable}).
  */
 export function sgdMomentumF32(w: Float32Array, g: Float32Array, v: Float32Array | undefined, lr: number, m: number, keep: number, wd: number, nesterov: boolean): { weight: Float32Array; velocity: Float32Array } {
-  const kernels = sharedKernels();
-  if (kernels === null) throw new Error("sgdMomentumF32: WebAssembly SIMD kernels are unavailable; check wasmAvailable() first");
-  return kernels.sgdMomentumF32(w, g, v, lr, m, keep, wd, nesterov);
+  return kernelsFor("sgdMomentumF32").sgdMomentumF32(w, g, v, lr, m, keep, wd, nesterov);
 }
 
 /**
@@ -243,7 +311,51 @@ export function sgdMomentumF32(w: Float32Array, g: Float32Array, v: Float32Array
  * @throws Error if WebAssembly SIMD is unavailable (see {@link wasmAvailable}).
  */
 export function countNonFiniteF32(x: Float32Array): number {
-  const kernels = sharedKernels();
-  if (kernels === null) throw new Error("countNonFiniteF32: WebAssembly SIMD kernels are unavailable; check wasmAvailable() first");
-  return kernels.countNonFiniteF32(x);
+  return kernelsFor("countNonFiniteF32").countNonFiniteF32(x);
+}
+
+/**
+ * A dense layer's forward step in one WebAssembly call: `op(A) · op(B)` as {@link matmulF32}
+ * computes it, plus `bias` on every row, then relu when `relu`. The bias and relu match the
+ * TypeScript loop of `fused.matMul` bit for bit (see `assembly/dense.ts` for why).
+ *
+ * @param a - Left operand, stored [m, k] (or [k, m] when `transposeA`).
+ * @param b - Right operand, stored [k, n] (or [n, k] when `transposeB`).
+ * @param bias - n values added to each row, or undefined for none.
+ * @param m - Rows of the result.
+ * @param k - Inner (summed) dimension.
+ * @param n - Columns of the result.
+ * @param transposeA - Read `a` transposed.
+ * @param transposeB - Read `b` transposed.
+ * @param relu - Apply max(z, 0) after the bias.
+ * @returns A new Float32Array of length m·n, row-major [m, n].
+ * @throws RangeError if a dimension or an array's length is wrong.
+ * @throws Error if WebAssembly SIMD is unavailable (see {@link wasmAvailable}).
+ */
+export function denseForwardF32(a: Float32Array, b: Float32Array, bias: Float32Array | undefined, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, relu: boolean): Float32Array {
+  return kernelsFor("denseForwardF32").denseForwardF32(a, b, bias, m, k, n, transposeA, transposeB, relu);
+}
+
+/**
+ * The backward step of {@link denseForwardF32} in one WebAssembly call: dz = dy ⊙ (y > 0) for relu
+ * (dz = dy without `y`), its column sums as the bias gradient, and the gradients of `a` and `b`
+ * by the same products that `matmulGrads` runs, with dz kept in WebAssembly memory throughout.
+ * Each result equals the public-op composition on the `"wasm"` backend bit for bit.
+ *
+ * @param dy - The output's gradient, [m, n].
+ * @param y - The layer's output for relu's mask, or undefined for a linear layer.
+ * @param a - The forward's left operand, as stored (read only when `needs.b`).
+ * @param b - The forward's right operand, as stored (read only when `needs.a`).
+ * @param m - Rows of the product.
+ * @param k - Inner dimension of the product.
+ * @param n - Columns of the product.
+ * @param transposeA - The forward read `a` transposed.
+ * @param transposeB - The forward read `b` transposed.
+ * @param needs - Which gradients to compute; the others are skipped.
+ * @returns The gradients asked for, each in its operand's layout.
+ * @throws RangeError if a dimension or an array's length is wrong.
+ * @throws Error if WebAssembly SIMD is unavailable (see {@link wasmAvailable}).
+ */
+export function denseBackwardF32(dy: Float32Array, y: Float32Array | undefined, a: Float32Array, b: Float32Array, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, needs: DenseNeeds): DenseGradients {
+  return kernelsFor("denseBackwardF32").denseBackwardF32(dy, y, a, b, m, k, n, transposeA, transposeB, needs);
 }
