@@ -455,24 +455,18 @@ export function formatTable(measurements: Measurement[], frameworks: string[], b
 export interface BenchArgs {
   json: boolean;
   quick: boolean;
-  /** `--only=W1,matmul` style filter (substring match on workload names). */
-  only: string[];
   runs: number;
 }
 
 export function parseBenchArgs(argv: string[] = process.argv.slice(2)): BenchArgs {
-  const args: BenchArgs = { json: false, quick: false, only: [], runs: 1 };
+  const args: BenchArgs = { json: false, quick: false, runs: 1 };
   for (const a of argv) {
     if (a === '--json') args.json = true;
     else if (a === '--quick') args.quick = true;
-    else if (a.startsWith('--only=')) args.only = a.slice(7).split(',').filter(Boolean);
-    else if (a.startsWith('--runs=')) args.runs = Math.max(1, Number.parseInt(a.slice(7), 10) || 1);
+    else if (/^--runs=[1-9]\d*$/.test(a)) args.runs = Number.parseInt(a.slice(7), 10);
+    else throw new Error(`bench: unknown argument ${JSON.stringify(a)}; expected --quick, --json or --runs=N (N a positive integer)`);
   }
   return args;
-}
-
-export function selected(args: BenchArgs, workloadName: string): boolean {
-  return args.only.length === 0 || args.only.some((s) => workloadName.toLowerCase().includes(s.toLowerCase()));
 }
 
 /**

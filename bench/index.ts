@@ -16,7 +16,14 @@ import {
 import { defaultThreads, matmulGradtape, trainGradtape } from './gradtape.js';
 import { runTfjsSuite } from './peers/tfjs.js';
 
-const args = parseBenchArgs();
+const args = (() => {
+  try {
+    return parseBenchArgs();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+})();
 const log = (msg: string) => { if (!args.json) process.stderr.write(`${msg}\n`); };
 const SEED = 42;
 
