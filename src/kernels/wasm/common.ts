@@ -134,3 +134,19 @@ export function checkMatmulArgs(
 export function growError(fn: string, bytes: number): RangeError {
   return new RangeError(`${fn}: cannot grow WebAssembly memory to hold ${bytes} bytes of operands and workspace`);
 }
+
+/**
+ * The destination of a matmul after {@link checkMatmulArgs}: `out` or a new array, and whether it
+ * is already the answer (an empty result, or zeros for an empty sum over k = 0) so that no kernel
+ * need run.
+ */
+export function matmulDestination(
+  a: Float32Array, b: Float32Array, m: number, k: number, n: number,
+  transposeA: boolean, transposeB: boolean, out: Float32Array | undefined,
+): { result: Float32Array; done: boolean } {
+  checkMatmulArgs("matmulF32", a, b, m, k, n, transposeA, transposeB, out);
+  const result = out ?? new Float32Array(m * n);
+  if (m === 0 || n === 0) return { result, done: true };
+  if (k === 0) return { result: result.fill(0), done: true };
+  return { result, done: false };
+}

@@ -14,6 +14,7 @@
 import {
   align64,
   checkMatmulArgs,
+  matmulDestination,
   compileKernels,
   growError,
   kernelImports,
@@ -95,10 +96,8 @@ class Kernels implements WasmMatmul {
     transposeB = false,
     out?: Float32Array,
   ): Float32Array {
-    checkMatmulArgs("matmulF32", a, b, m, k, n, transposeA, transposeB, out);
-    const result = out ?? new Float32Array(m * n);
-    if (m === 0 || n === 0) return result;
-    if (k === 0) return result.fill(0);
+    const { result, done } = matmulDestination(a, b, m, k, n, transposeA, transposeB, out);
+    if (done) return result;
 
     const ex = this.exports;
     const aBytes = align64(a.length * 4);

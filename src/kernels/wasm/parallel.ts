@@ -13,7 +13,7 @@
 import type { WasmMatmul } from "./index.js";
 import {
   align64,
-  checkMatmulArgs,
+  matmulDestination,
   compileKernels,
   growError,
   kernelImports,
@@ -150,10 +150,8 @@ class ParallelKernels implements ParallelWasmMatmul {
     out?: Float32Array,
   ): Float32Array {
     if (this.closed) throw new Error("matmulF32: this ParallelWasmMatmul has been closed");
-    checkMatmulArgs("matmulF32", a, b, m, k, n, transposeA, transposeB, out);
-    const result = out ?? new Float32Array(m * n);
-    if (m === 0 || n === 0) return result;
-    if (k === 0) return result.fill(0);
+    const { result, done } = matmulDestination(a, b, m, k, n, transposeA, transposeB, out);
+    if (done) return result;
 
     const helpers = 2 * m * k * n < this.minParallelFlops ? [] : this.helpers();
     // Each thread packs in full the operand it shares (A for a column split,
