@@ -6,29 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
+import { dataset as taskOf, logitsLoss, makeModel, quiet } from "../helpers/tiny-classifier.js";
+
+const dataset = () => taskOf(60);
 
 const root = mkdtempSync(join(tmpdir(), "gradtape-resume-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const quiet = { verbose: 0 } as const;
 const bits = (t: gt.Tensor) => Array.from(new Uint8Array(t.data().buffer));
-const logitsLoss = (y: gt.TensorLike, p: gt.Tensor) => gt.losses.sparseCategoricalCrossentropy(y, p, { fromLogits: true });
-
-/** 60 samples of 4 features, 3 classes decided by a fixed rule. */
-function dataset() {
-  const x = gt.randomNormal([60, 4], { seed: 100 });
-  const rows = x.toArray() as number[][];
-  const y = gt.tensor(rows.map((r) => (r[0] + r[1] > 0.5 ? 2 : r[2] > 0 ? 1 : 0)), [60], "int32");
-  return { x, y };
-}
-
-function makeModel() {
-  return gt.sequential([
-    gt.layers.dense({ units: 16, activation: "relu", inputShape: [4], seed: 1 }),
-    gt.layers.dropout({ rate: 0.25, seed: 5 }),
-    gt.layers.dense({ units: 3, seed: 2 }),
-  ]);
-}
 
 const optimizers: [string, () => gt.optim.Optimizer][] = [
   ["SGD with Nesterov momentum", () => new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true })],

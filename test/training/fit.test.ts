@@ -1,25 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
+import { dataset as taskOf, logitsLoss, makeModel, quiet } from "../helpers/tiny-classifier.js";
+
+const dataset = () => taskOf(50);
 
 const flat = (t: gt.Tensor) => Array.from(t.data());
-const quiet = { verbose: 0 } as const;
-const logitsLoss = (y: gt.TensorLike, p: gt.Tensor) => gt.losses.sparseCategoricalCrossentropy(y, p, { fromLogits: true });
-
-/** 50 samples of 4 features, 3 classes decided by a fixed rule. */
-function dataset() {
-  const x = gt.randomNormal([50, 4], { seed: 100 });
-  const rows = x.toArray() as number[][];
-  const y = gt.tensor(rows.map((r) => (r[0] + r[1] > 0.5 ? 2 : r[2] > 0 ? 1 : 0)), [50], "int32");
-  return { x, y };
-}
-
-function makeModel() {
-  return gt.sequential([
-    gt.layers.dense({ units: 16, activation: "relu", inputShape: [4], seed: 1 }),
-    gt.layers.dropout({ rate: 0.25, seed: 5 }),
-    gt.layers.dense({ units: 3, seed: 2 }),
-  ]);
-}
 
 /** fit's documented shuffle: a stable argsort of seeded uniform keys, seed `${seed}/${epoch}`. */
 function epochOrder(n: number, seed: number, epoch: number): number[] {
