@@ -100,33 +100,24 @@ class Kernels implements WasmMatmul {
     if (done) return result;
 
     const ex = this.exports;
-    const aBytes = align64(a.length * 4);
-    const bBytes = align64(b.length * 4);
     const cBytes = align64(m * n * 4);
-    const total = aBytes + bBytes + cBytes + ex.workspaceBytes(m, k, n);
     // The arena only ever grows (by >= 50% at a time), so steady-state
     // training reuses the same memory without growing or detaching views.
-    if (!ex.ensureArena(total)) throw growError("matmulF32", total);
-    if (this.heap.buffer !== ex.memory.buffer) this.heap = new Float32Array(ex.memory.buffer);
-    const aPtr = ex.arenaBase();
-    const bPtr = aPtr + aBytes;
-    const cPtr = bPtr + bBytes;
-    const workPtr = cPtr + cBytes;
-
-    const heap = this.heap;
-    heap.set(a, aPtr >>> 2);
-    heap.set(b, bPtr >>> 2);
-    ex.matmul(aPtr, bPtr, cPtr, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, workPtr);
-    result.set(heap.subarray(cPtr >>> 2, (cPtr >>> 2) + m * n));
+    const [aPtr, bPtr, cPtr] = this.stage("matmulF32", [a, b], (cBytes + ex.workspaceBytes(m, k, n)) / 4);
+    ex.matmul(aPtr, bPtr, cPtr, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, cPtr + cBytes);
+    result.set(this.heap.subarray(cPtr >>> 2, (cPtr >>> 2) + m * n));
     return result;
   }
 
-  /** Copies arrays into the arena back to back (64-byte aligned) and returns their byte offsets. */
-  private stage(arrays: readonly (Float32Array | undefined)[], extraFloats: number): number[] {
+  /**
+   * Copies arrays into the arena back to back (64-byte aligned) and returns their byte offsets,
+   * then the offset of `extraFloats` more floats of scratch. `fn` names the caller in errors.
+   */
+  private stage(fn: string, arrays: readonly (Float32Array | undefined)[], extraFloats: number): number[] {
     const ex = this.exports;
     const sizes = arrays.map((a) => align64((a?.length ?? 0) * 4));
     const total = sizes.reduce((x, y) => x + y, 0) + align64(extraFloats * 4);
-    if (!ex.ensureArena(total)) throw growError("wasm", total);
+    if (!ex.ensureArena(total)) throw growError(fn, total);
     if (this.heap.buffer !== ex.memory.buffer) this.heap = new Float32Array(ex.memory.buffer);
     const ptrs: number[] = [];
     let at = ex.arenaBase();
@@ -143,7 +134,7 @@ class Kernels implements WasmMatmul {
   sgdMomentumF32(w: Float32Array, g: Float32Array, v: Float32Array | undefined, lr: number, m: number, keep: number, wd: number, nesterov: boolean): { weight: Float32Array; velocity: Float32Array } {
     const n = w.length;
     // No velocity before the first step: the kernel reads none (`first`), so nothing is copied in.
-    const [wp, gp, vp, outW] = this.stage([w, g, v], 2 * align64(n * 4) / 4);
+    const [wp, gp, vp, outW] = this.stage("wasm", [w, g, v], 2 * align64(n * 4) / 4);
     const outV = outW + align64(n * 4);
     this.exports.sgdMomentumF32(wp, gp, vp, outW, outV, n, lr, m, keep, wd, nesterov ? 1 : 0, v === undefined ? 1 : 0);
     return {
@@ -154,7 +145,7 @@ class Kernels implements WasmMatmul {
 
   /** See the module-level {@link countNonFiniteF32}. */
   countNonFiniteF32(x: Float32Array): number {
-    const [p] = this.stage([x], 0);
+    const [p] = this.stage("wasm", [x], 0);
     return this.exports.countNonFiniteF32(p, x.length);
   }
 
@@ -166,7 +157,7 @@ class Kernels implements WasmMatmul {
     const ex = this.exports;
     const cBytes = align64(m * n * 4);
     // stage() pads every array to 64 bytes, which the kernel's whole-vector row ends rely on.
-    const [ap, bp, biasPtr, c] = this.stage([a, b, bias], (cBytes + ex.workspaceBytes(m, k, n)) / 4);
+    const [ap, bp, biasPtr, c] = this.stage("wasm", [a, b, bias], (cBytes + ex.workspaceBytes(m, k, n)) / 4);
     ex.denseForwardF32(ap, bp, bias === undefined ? 0 : biasPtr, c, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, relu ? 1 : 0, c + cBytes);
     return this.heap.slice(c >>> 2, (c >>> 2) + m * n);
   }
@@ -190,7 +181,7 @@ class Kernels implements WasmMatmul {
       Math.ceil(n / 4) * 32,
     );
     // Each operand is only read for the other's gradient, so only then copied in.
-    const [dz, yp, ap, bp, dbias] = this.stage([dy, y, needs.b ? a : undefined, needs.a ? b : undefined], (biasBytes + daBytes + dbBytes + work) / 4);
+    const [dz, yp, ap, bp, dbias] = this.stage("wasm", [dy, y, needs.b ? a : undefined, needs.a ? b : undefined], (biasBytes + daBytes + dbBytes + work) / 4);
     const da = dbias + biasBytes;
     const db = da + daBytes;
     ex.denseBackwardF32(
