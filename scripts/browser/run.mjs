@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run test:browser`: the parallel matmul in headless Chromium, local only (CI cannot install
-// a browser). Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
+// `npm run test:browser`: the parallel matmul in headless Chromium (.ci/run installs Debian's
+// Chromium when the image lacks it). Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
 // Cross-Origin-Opener-Policy/Embedder-Policy headers (cross-origin isolated: Web Workers share
 // the memory) and without (one thread) — and checks what the page reports. Exits 1 on any failed
 // check. Needs Debian's Chromium: apt-get install chromium.
