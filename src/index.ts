@@ -20,7 +20,7 @@ export { add, sub, mul, div, neg, square, sqrt, exp, log, abs, pow, maximum, min
 export { relu, leakyRelu, sigmoid, tanh, softmax, logSoftmax } from "./ops/activations.js";
 export { sum, mean, max, min, type Axis } from "./ops/reductions.js";
 export { matmul } from "./ops/matrix.js";
-export * as fused from "./ops/fused.js";
+export * as fused from "./ops/fused-namespace.js";
 export {
   reshape, transpose, broadcastTo, expandDims, squeeze, slice, pad, concat, gather, unsortedSegmentSum, stopGradient,
 } from "./ops/shape.js";
