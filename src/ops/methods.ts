@@ -12,6 +12,7 @@ import { cast } from "./lift.js";
 import * as mm from "./matrix.js";
 import * as r from "./reductions.js";
 import * as s from "./shape.js";
+import * as st from "./stacking.js";
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
@@ -55,6 +56,10 @@ declare module "../tensor/tensor.js" {
     /** {@link sign} */ sign(): Tensor;
     /** {@link cast} */ cast(dtype: DType): Tensor;
     /** {@link stopGradient} */ stopGradient(): Tensor;
+    /** {@link stack}: this tensor stacked with `others`, TF.js' chained form. */ stack(others: Tensor | readonly Tensor[], axis?: number): Tensor;
+    /** {@link unstack} */ unstack(axis?: number): Tensor[];
+    /** {@link split} */ split(numOrSizeSplits: number | readonly number[], axis?: number): Tensor[];
+    /** {@link tile} */ tile(reps: readonly number[]): Tensor;
   }
 }
 
@@ -99,3 +104,7 @@ p.less = function (b) { return c.less(this, b); };
 p.sign = function () { return c.sign(this); };
 p.cast = function (dtype) { return cast(this, dtype); };
 p.stopGradient = function () { return s.stopGradient(this); };
+p.stack = function (others, axis) { return st.stack(others instanceof Tensor ? [this, others] : [this, ...others], axis); };
+p.unstack = function (axis) { return st.unstack(this, axis); };
+p.split = function (spec, axis) { return st.split(this, spec, axis); };
+p.tile = function (reps) { return st.tile(this, reps); };
