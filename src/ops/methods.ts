@@ -12,6 +12,7 @@ import { cast } from "./lift.js";
 import * as mm from "./matrix.js";
 import * as r from "./reductions.js";
 import * as s from "./shape.js";
+import * as sel from "./selection.js";
 import * as st from "./stacking.js";
 
 declare module "../tensor/tensor.js" {
@@ -60,6 +61,8 @@ declare module "../tensor/tensor.js" {
     /** {@link unstack} */ unstack(axis?: number): Tensor[];
     /** {@link split} */ split(numOrSizeSplits: number | readonly number[], axis?: number): Tensor[];
     /** {@link tile} */ tile(reps: readonly number[]): Tensor;
+    /** {@link where}: this tensor where `condition` holds, else `b` (TF.js' chained form). */ where(condition: TensorLike, b: TensorLike): Tensor;
+    /** {@link topk} */ topk(k?: number, sorted?: boolean): sel.TopK;
   }
 }
 
@@ -108,3 +111,5 @@ p.stack = function (others, axis) { return st.stack(others instanceof Tensor ? [
 p.unstack = function (axis) { return st.unstack(this, axis); };
 p.split = function (spec, axis) { return st.split(this, spec, axis); };
 p.tile = function (reps) { return st.tile(this, reps); };
+p.where = function (condition, b) { return sel.where(condition, this, b); };
+p.topk = function (k, sorted) { return sel.topk(this, k, sorted); };
