@@ -12,6 +12,7 @@ import { cast } from "./lift.js";
 import * as mm from "./matrix.js";
 import * as r from "./reductions.js";
 import * as s from "./shape.js";
+import * as scan from "./scans.js";
 import * as sel from "./selection.js";
 import * as st from "./stacking.js";
 
@@ -62,6 +63,7 @@ declare module "../tensor/tensor.js" {
     /** {@link split} */ split(numOrSizeSplits: number | readonly number[], axis?: number): Tensor[];
     /** {@link tile} */ tile(reps: readonly number[]): Tensor;
     /** {@link where}: this tensor where `condition` holds, else `b` (TF.js' chained form). */ where(condition: TensorLike, b: TensorLike): Tensor;
+    /** {@link cumsum} */ cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** {@link topk} */ topk(k?: number, sorted?: boolean): sel.TopK;
   }
 }
@@ -113,3 +115,4 @@ p.split = function (spec, axis) { return st.split(this, spec, axis); };
 p.tile = function (reps) { return st.tile(this, reps); };
 p.where = function (condition, b) { return sel.where(condition, this, b); };
 p.topk = function (k, sorted) { return sel.topk(this, k, sorted); };
+p.cumsum = function (axis, exclusive, reverse) { return scan.cumsum(this, axis, exclusive, reverse); };
