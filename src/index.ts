@@ -25,6 +25,7 @@ export {
   reshape, transpose, broadcastTo, expandDims, squeeze, slice, pad, concat, gather, unsortedSegmentSum, stopGradient,
 } from "./ops/shape.js";
 export { range, linspace, eye } from "./ops/sequences.js";
+export { logSumExp, prod } from "./ops/composite-reductions.js";
 export { cumsum } from "./ops/scans.js";
 export { where, topk, type TopK } from "./ops/selection.js";
 export { stack, unstack, split, tile } from "./ops/stacking.js";

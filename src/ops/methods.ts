@@ -8,6 +8,7 @@ import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import * as a from "./arithmetic.js";
 import * as act from "./activations.js";
 import * as c from "./compare.js";
+import * as cr from "./composite-reductions.js";
 import { cast } from "./lift.js";
 import * as mm from "./matrix.js";
 import * as r from "./reductions.js";
@@ -63,6 +64,8 @@ declare module "../tensor/tensor.js" {
     /** {@link split} */ split(numOrSizeSplits: number | readonly number[], axis?: number): Tensor[];
     /** {@link tile} */ tile(reps: readonly number[]): Tensor;
     /** {@link where}: this tensor where `condition` holds, else `b` (TF.js' chained form). */ where(condition: TensorLike, b: TensorLike): Tensor;
+    /** {@link logSumExp} */ logSumExp(axis?: r.Axis, keepDims?: boolean): Tensor;
+    /** {@link prod} */ prod(axis?: r.Axis, keepDims?: boolean): Tensor;
     /** {@link cumsum} */ cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** {@link topk} */ topk(k?: number, sorted?: boolean): sel.TopK;
   }
@@ -116,3 +119,5 @@ p.tile = function (reps) { return st.tile(this, reps); };
 p.where = function (condition, b) { return sel.where(condition, this, b); };
 p.topk = function (k, sorted) { return sel.topk(this, k, sorted); };
 p.cumsum = function (axis, exclusive, reverse) { return scan.cumsum(this, axis, exclusive, reverse); };
+p.logSumExp = function (axis, keepDims) { return cr.logSumExp(this, axis, keepDims); };
+p.prod = function (axis, keepDims) { return cr.prod(this, axis, keepDims); };
