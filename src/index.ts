@@ -26,6 +26,7 @@ export {
 } from "./ops/shape.js";
 export { range, linspace, eye } from "./ops/sequences.js";
 export { logSumExp, prod } from "./ops/composite-reductions.js";
+export { norm, type NormOrder } from "./ops/norms.js";
 export { cumsum } from "./ops/scans.js";
 export { where, topk, type TopK } from "./ops/selection.js";
 export { stack, unstack, split, tile } from "./ops/stacking.js";

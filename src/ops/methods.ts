@@ -11,6 +11,7 @@ import * as c from "./compare.js";
 import * as cr from "./composite-reductions.js";
 import { cast } from "./lift.js";
 import * as mm from "./matrix.js";
+import * as nrm from "./norms.js";
 import * as r from "./reductions.js";
 import * as s from "./shape.js";
 import * as scan from "./scans.js";
@@ -66,6 +67,7 @@ declare module "../tensor/tensor.js" {
     /** {@link where}: this tensor where `condition` holds, else `b` (TF.js' chained form). */ where(condition: TensorLike, b: TensorLike): Tensor;
     /** {@link logSumExp} */ logSumExp(axis?: r.Axis, keepDims?: boolean): Tensor;
     /** {@link prod} */ prod(axis?: r.Axis, keepDims?: boolean): Tensor;
+    /** {@link norm} */ norm(ord?: nrm.NormOrder, axis?: r.Axis, keepDims?: boolean): Tensor;
     /** {@link cumsum} */ cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** {@link topk} */ topk(k?: number, sorted?: boolean): sel.TopK;
   }
@@ -121,3 +123,4 @@ p.topk = function (k, sorted) { return sel.topk(this, k, sorted); };
 p.cumsum = function (axis, exclusive, reverse) { return scan.cumsum(this, axis, exclusive, reverse); };
 p.logSumExp = function (axis, keepDims) { return cr.logSumExp(this, axis, keepDims); };
 p.prod = function (axis, keepDims) { return cr.prod(this, axis, keepDims); };
+p.norm = function (ord, axis, keepDims) { return nrm.norm(this, ord, axis, keepDims); };
