@@ -25,6 +25,7 @@ export {
   reshape, transpose, broadcastTo, expandDims, squeeze, slice, pad, concat, gather, unsortedSegmentSum, stopGradient,
 } from "./ops/shape.js";
 export { range, linspace, eye } from "./ops/sequences.js";
+export { floorDiv } from "./ops/floor-div.js";
 export { logSumExp, prod } from "./ops/composite-reductions.js";
 export { norm, type NormOrder } from "./ops/norms.js";
 export { cumsum } from "./ops/scans.js";

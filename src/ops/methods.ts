@@ -9,6 +9,7 @@ import * as a from "./arithmetic.js";
 import * as act from "./activations.js";
 import * as c from "./compare.js";
 import * as cr from "./composite-reductions.js";
+import { floorDiv } from "./floor-div.js";
 import { cast } from "./lift.js";
 import * as mm from "./matrix.js";
 import * as nrm from "./norms.js";
@@ -24,6 +25,7 @@ declare module "../tensor/tensor.js" {
     /** {@link sub} */ sub(b: TensorLike): Tensor;
     /** {@link mul} */ mul(b: TensorLike): Tensor;
     /** {@link div} */ div(b: TensorLike): Tensor;
+    /** {@link floorDiv} */ floorDiv(b: TensorLike): Tensor;
     /** {@link neg} */ neg(): Tensor;
     /** {@link square} */ square(): Tensor;
     /** {@link sqrt} */ sqrt(): Tensor;
@@ -124,3 +126,4 @@ p.cumsum = function (axis, exclusive, reverse) { return scan.cumsum(this, axis, 
 p.logSumExp = function (axis, keepDims) { return cr.logSumExp(this, axis, keepDims); };
 p.prod = function (axis, keepDims) { return cr.prod(this, axis, keepDims); };
 p.norm = function (ord, axis, keepDims) { return nrm.norm(this, ord, axis, keepDims); };
+p.floorDiv = function (b) { return floorDiv(this, b); };
