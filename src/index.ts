@@ -24,6 +24,13 @@ export * as fused from "./ops/fused-namespace.js";
 export {
   reshape, transpose, broadcastTo, expandDims, squeeze, slice, pad, concat, gather, unsortedSegmentSum, stopGradient,
 } from "./ops/shape.js";
+export { range, linspace, eye } from "./ops/sequences.js";
+export { floorDiv } from "./ops/floor-div.js";
+export { logSumExp, prod } from "./ops/composite-reductions.js";
+export { norm, type NormOrder } from "./ops/norms.js";
+export { cumsum } from "./ops/scans.js";
+export { where, topk, type TopK } from "./ops/selection.js";
+export { stack, unstack, split, tile } from "./ops/stacking.js";
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, argMax, oneHot } from "./ops/compare.js";
 export { cast } from "./ops/lift.js";
 export { getBackend, setBackend, getThreads, setThreads, threadsReady, type Backend } from "./kernels/backend.js";
