@@ -18,6 +18,9 @@ import * as s from "./shape.js";
 import * as scan from "./scans.js";
 import * as sel from "./selection.js";
 import * as st from "./stacking.js";
+import * as conv from "./convolution.js";
+import * as mom from "./moments.js";
+import * as pool from "./pooling.js";
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
@@ -72,6 +75,10 @@ declare module "../tensor/tensor.js" {
     /** {@link norm} */ norm(ord?: nrm.NormOrder, axis?: r.Axis, keepDims?: boolean): Tensor;
     /** {@link cumsum} */ cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
     /** {@link topk} */ topk(k?: number, sorted?: boolean): sel.TopK;
+    /** {@link conv2d} */ conv2d(filter: TensorLike, strides?: number | [number, number], padding?: conv.Padding, dilations?: number | [number, number]): Tensor;
+    /** {@link maxPool} */ maxPool(filterSize: number | [number, number], strides?: number | [number, number], padding?: conv.Padding): Tensor;
+    /** {@link avgPool} */ avgPool(filterSize: number | [number, number], strides?: number | [number, number], padding?: conv.Padding): Tensor;
+    /** {@link moments} */ moments(axes?: r.Axis, keepDims?: boolean): mom.Moments;
   }
 }
 
@@ -127,3 +134,7 @@ p.logSumExp = function (axis, keepDims) { return cr.logSumExp(this, axis, keepDi
 p.prod = function (axis, keepDims) { return cr.prod(this, axis, keepDims); };
 p.norm = function (ord, axis, keepDims) { return nrm.norm(this, ord, axis, keepDims); };
 p.floorDiv = function (b) { return floorDiv(this, b); };
+p.conv2d = function (filter, strides, padding, dilations) { return conv.conv2d(this, filter, strides, padding, dilations); };
+p.maxPool = function (filterSize, strides, padding) { return pool.maxPool(this, filterSize, strides, padding); };
+p.avgPool = function (filterSize, strides, padding) { return pool.avgPool(this, filterSize, strides, padding); };
+p.moments = function (axes, keepDims) { return mom.moments(this, axes, keepDims); };
