@@ -8,11 +8,11 @@
  * @module
  */
 import { isRecording } from "../autograd/tape.js";
-import type { TypedArray } from "../tensor/dtype.js";
 import { fromValues } from "../tensor/create.js";
 import { fmt } from "../tensor/shape.js";
 import { describe, type Tensor, type TensorLike } from "../tensor/tensor.js";
 import { denseOnWasm } from "../kernels/dense.js";
+import { ACTIVATION_FORWARD, biasActivation, type FusedActivation } from "../kernels/epilogue.js";
 import { denseBackwardF32, denseForwardF32 } from "../kernels/wasm/index.js";
 import { output, toTensor } from "./lift.js";
 import { matmulGrads, matmulOperands, matmulValues } from "./matrix.js";
@@ -20,7 +20,7 @@ import { mul, square, sub } from "./arithmetic.js";
 import { greater } from "./compare.js";
 
 /** Activations a fused product can apply; each has a derivative written in terms of its output. */
-export type FusedActivation = "linear" | "relu" | "sigmoid" | "tanh";
+export type { FusedActivation } from "../kernels/epilogue.js";
 
 /** Arguments of {@link matMul}, as in TensorFlow.js' `tf.fused.matMul`. */
 export interface FusedMatMulArgs {
@@ -38,17 +38,9 @@ export interface FusedMatMulArgs {
   activation?: FusedActivation;
 }
 
-/** @internal The activation's forward, applied in place to the freshly computed product. */
-export const FORWARD: Record<FusedActivation, ((v: number) => number) | undefined> = {
-  linear: undefined,
-  relu: (v) => (v < 0 ? 0 : v),
-  sigmoid: (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
-  tanh: Math.tanh,
-};
-
 /** Whether `name` is an activation {@link matMul} can apply in its own pass. */
 export function isFusedActivation(name: string): name is FusedActivation {
-  return Object.hasOwn(FORWARD, name);
+  return Object.hasOwn(ACTIVATION_FORWARD, name);
 }
 
 /** @internal dL/dz from dL/dy and y = act(z), with public ops so that it can be differentiated again. */
@@ -69,7 +61,7 @@ export const BACKWARD: Record<FusedActivation, (dy: Tensor, y: Tensor) => Tensor
 export function matMul(args: FusedMatMulArgs): Tensor {
   if (args === null || typeof args !== "object") throw new Error(`fused.matMul: expected { a, b, bias?, activation? }, got ${describe(args)}`);
   const { transposeA = false, transposeB = false, activation = "linear" } = args;
-  if (!isFusedActivation(activation)) throw new Error(`fused.matMul: unknown activation ${JSON.stringify(activation)}; known: ${Object.keys(FORWARD).join(", ")}`);
+  if (!isFusedActivation(activation)) throw new Error(`fused.matMul: unknown activation ${JSON.stringify(activation)}; known: ${Object.keys(ACTIVATION_FORWARD).join(", ")}`);
   const { x, y, m, k, n } = matmulOperands("fused.matMul", args.a, args.b, transposeA, transposeB);
   const bias = args.bias === undefined ? undefined : toTensor("fused.matMul", args.bias, x.dtype, "bias");
   const perColumn = (t: Tensor) => t.rank >= 1 && t.rank <= 2 && t.shape[t.rank - 1] === n && t.size === n;
@@ -78,7 +70,7 @@ export function matMul(args: FusedMatMulArgs): Tensor {
   }
   const values = denseOnWasm(x.dtype, activation, m, k, n)
     ? denseForwardF32(f32(x), f32(y), bias && f32(bias), m, k, n, transposeA, transposeB, activation === "relu")
-    : epilogue(matmulValues(x, y, m, k, n, transposeA, transposeB), bias?.values(), FORWARD[activation], m, n);
+    : biasActivation(matmulValues(x, y, m, k, n, transposeA, transposeB), bias?.values(), activation, m, n);
   const inputs = bias === undefined ? [x, y] : [x, y, bias];
   let out: Tensor;
   out = output("fused.matMul", inputs, values, [m, n], x.dtype, (dy, needs) => {
@@ -96,19 +88,6 @@ export function matMul(args: FusedMatMulArgs): Tensor {
     return bias === undefined ? [da, db] : [da, db, dz];
   });
   return out;
-}
-
-/** @internal Adds `bias` to each row of the [m, n] product and applies `f`, in place. */
-export function epilogue(values: TypedArray, bias: TypedArray | undefined, f: ((v: number) => number) | undefined, m: number, n: number): TypedArray {
-  if (bias === undefined && f === undefined) return values;
-  for (let r = 0; r < m; r++) {
-    const base = r * n;
-    for (let j = 0; j < n; j++) {
-      const z = bias === undefined ? values[base + j] : values[base + j] + bias[j];
-      values[base + j] = f === undefined ? z : f(z);
-    }
-  }
-  return values;
 }
 
 /** A float32 tensor's elements in row-major order (a view unless the tensor is a strided view). */

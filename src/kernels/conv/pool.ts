@@ -7,31 +7,38 @@
 import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
 import type { WindowGeometry } from "./geometry.js";
 
+/** The rows (or columns) of the input that window `o` covers along one axis, clipped to the image. */
+function span(o: number, stride: number, pad: number, k: number, dilation: number, size: number): [number, number] {
+  const start = o * stride - pad;
+  // The first and one past the last tap index inside [0, size).
+  const first = start >= 0 ? 0 : Math.ceil(-start / dilation);
+  const last = Math.min(k, Math.floor((size - 1 - start) / dilation) + 1);
+  return [first, last];
+}
+
 /**
- * Walks every output pixel's window: `tap(o, i)` for each real input pixel in it (both offsets of
- * channel 0), then `pixel(o, count)` with the number of real pixels.
+ * Calls `visit(o, taps)` for every output pixel, with `o` its offset and `taps` the offsets of
+ * the real input pixels in its window (channel 0 of each), in row-major window order. The taps
+ * array is reused between calls.
  */
-function forWindows(g: WindowGeometry, pixel: (o: number, count: number) => void, tap: (o: number, i: number) => void): void {
+function forEachWindow(g: WindowGeometry, visit: (o: number, taps: Int32Array, count: number) => void): void {
   const { inH, inW, channels: c, outH, outW } = g;
+  const taps = new Int32Array(g.kH * g.kW);
   let o = 0;
   for (let b = 0; b < g.batch; b++) {
     const base = b * inH * inW;
     for (let oh = 0; oh < outH; oh++) {
+      const [i0, i1] = span(oh, g.strideH, g.padTop, g.kH, g.dilationH, inH);
       const h0 = oh * g.strideH - g.padTop;
       for (let ow = 0; ow < outW; ow++, o += c) {
+        const [j0, j1] = span(ow, g.strideW, g.padLeft, g.kW, g.dilationW, inW);
         const w0 = ow * g.strideW - g.padLeft;
         let count = 0;
-        for (let i = 0; i < g.kH; i++) {
-          const ih = h0 + i * g.dilationH;
-          if (ih < 0 || ih >= inH) continue;
-          for (let j = 0; j < g.kW; j++) {
-            const iw = w0 + j * g.dilationW;
-            if (iw < 0 || iw >= inW) continue;
-            tap(o, (base + ih * inW + iw) * c);
-            count++;
-          }
+        for (let i = i0; i < i1; i++) {
+          const row = base + (h0 + i * g.dilationH) * inW;
+          for (let j = j0; j < j1; j++) taps[count++] = (row + w0 + j * g.dilationW) * c;
         }
-        pixel(o, count);
+        visit(o, taps, count);
       }
     }
   }
@@ -41,17 +48,23 @@ function forWindows(g: WindowGeometry, pixel: (o: number, count: number) => void
 export function maxPoolForward(x: TypedArray, g: WindowGeometry, dtype: DType): { values: TypedArray; argmax: Int32Array } {
   const c = g.channels;
   const n = g.batch * g.outH * g.outW * c;
-  const values = allocate(dtype, n).fill(-Infinity);
-  const argmax = new Int32Array(n).fill(-1);
-  forWindows(g, () => {}, (o, i) => {
+  const values = allocate(dtype, n);
+  const argmax = new Int32Array(n);
+  forEachWindow(g, (o, taps, count) => {
     for (let ch = 0; ch < c; ch++) {
-      const v = x[i + ch];
-      const best = values[o + ch];
+      let at = taps[0] + ch;
+      let best = x[at];
       // A NaN, once found, stays (`best === best` is false for it); a NaN input replaces any number.
-      if (argmax[o + ch] < 0 || (best === best && (v > best || v !== v))) {
-        values[o + ch] = v;
-        argmax[o + ch] = i + ch;
+      for (let t = 1; t < count && best === best; t++) {
+        const i = taps[t] + ch;
+        const v = x[i];
+        if (v > best || v !== v) {
+          best = v;
+          at = i;
+        }
       }
+      values[o + ch] = best;
+      argmax[o + ch] = at;
     }
   });
   return { values, argmax };
@@ -61,10 +74,12 @@ export function maxPoolForward(x: TypedArray, g: WindowGeometry, dtype: DType): 
 export function avgPoolForward(x: TypedArray, g: WindowGeometry, dtype: DType): TypedArray {
   const c = g.channels;
   const values = allocate(dtype, g.batch * g.outH * g.outW * c);
-  forWindows(g, (o, count) => {
-    for (let ch = 0; ch < c; ch++) values[o + ch] /= count;
-  }, (o, i) => {
-    for (let ch = 0; ch < c; ch++) values[o + ch] += x[i + ch];
+  forEachWindow(g, (o, taps, count) => {
+    for (let ch = 0; ch < c; ch++) {
+      let s = 0;
+      for (let t = 0; t < count; t++) s += x[taps[t] + ch];
+      values[o + ch] = s / count;
+    }
   });
   return values;
 }
@@ -72,12 +87,12 @@ export function avgPoolForward(x: TypedArray, g: WindowGeometry, dtype: DType): 
 /** The adjoint of {@link avgPoolForward}: each output's gradient shared out over its window's real pixels. */
 export function avgPoolBackward(dy: TypedArray, g: WindowGeometry, dtype: DType): TypedArray {
   const c = g.channels;
-  const counts = new Int32Array(g.batch * g.outH * g.outW);
-  forWindows(g, (o, count) => void (counts[o / c] = count), () => {});
   const dx = allocate(dtype, g.batch * g.inH * g.inW * c);
-  forWindows(g, () => {}, (o, i) => {
-    const count = counts[o / c];
-    for (let ch = 0; ch < c; ch++) dx[i + ch] += dy[o + ch] / count;
+  forEachWindow(g, (o, taps, count) => {
+    for (let t = 0; t < count; t++) {
+      const i = taps[t];
+      for (let ch = 0; ch < c; ch++) dx[i + ch] += dy[o + ch] / count;
+    }
   });
   return dx;
 }
