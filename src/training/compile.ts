@@ -4,7 +4,7 @@
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { describe } from "../tensor/tensor.js";
-import * as losses from "../losses/losses.js";
+import * as losses from "../losses/index.js";
 import { accuracy } from "../losses/metrics.js";
 import { Adam, Optimizer, RMSprop, SGD } from "../optim/index.js";
 import { camelCase, checkOptions } from "../layers/options.js";
@@ -13,14 +13,21 @@ import { camelCase, checkOptions } from "../layers/options.js";
 export type LossOrMetricFn = (yTrue: TensorLike, yPred: Tensor) => Tensor;
 
 /** The losses `compile` knows by name (Keras' snake_case and `'mse'` are accepted too). */
-export type LossName = "meanSquaredError" | "sparseCategoricalCrossentropy" | "categoricalCrossentropy" | "binaryCrossentropy";
+export type LossName =
+  | "meanSquaredError" | "sparseCategoricalCrossentropy" | "categoricalCrossentropy" | "binaryCrossentropy"
+  | "meanAbsoluteError" | "huber" | "kullbackLeiblerDivergence" | "hinge" | "cosineSimilarity";
+
+/** Keras' other spellings of the loss names, accepted by `compile` (case-insensitive). */
+export type LossAlias =
+  | "mse" | "mean_squared_error" | "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy"
+  | "mae" | "mean_absolute_error" | "kld" | "kl_divergence" | "kullback_leibler_divergence" | "cosine_similarity";
 
 /** Options of `model.compile`. */
 export interface CompileOptions {
   /** An optimizer (`new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 })`), or `'sgd'`, `'adam'`, `'rmsprop'` with defaults. */
   optimizer: Optimizer | "sgd" | "adam" | "rmsprop";
   /** A loss name, or a function `(yTrue, yPred) => scalar`. */
-  loss: LossName | "mse" | "mean_squared_error" | "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy" | LossOrMetricFn;
+  loss: LossName | LossAlias | LossOrMetricFn;
   /** `'accuracy'` (or `'acc'`), a loss name, or functions; logged under their name (a function's `.name`). */
   metrics?: (string | LossOrMetricFn)[];
 }
@@ -37,8 +44,20 @@ const LOSSES: Record<LossName, LossOrMetricFn> = {
   sparseCategoricalCrossentropy: (t, p) => losses.sparseCategoricalCrossentropy(t, p),
   categoricalCrossentropy: (t, p) => losses.categoricalCrossentropy(t, p),
   binaryCrossentropy: (t, p) => losses.binaryCrossentropy(t, p),
+  meanAbsoluteError: losses.meanAbsoluteError,
+  huber: (t, p) => losses.huber(t, p),
+  kullbackLeiblerDivergence: losses.kullbackLeiblerDivergence,
+  hinge: losses.hinge,
+  cosineSimilarity: losses.cosineSimilarity,
 };
-const LOSS_ALIASES: Record<string, LossName> = { mse: "meanSquaredError" };
+/** Names that are not the camelCase of a loss name, lower-cased. */
+const LOSS_ALIASES: Record<string, LossName> = {
+  mse: "meanSquaredError",
+  mae: "meanAbsoluteError",
+  kld: "kullbackLeiblerDivergence",
+  kl_divergence: "kullbackLeiblerDivergence",
+  huber_loss: "huber",
+};
 
 /** The loss names {@link getLoss} knows. */
 export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
@@ -55,7 +74,7 @@ export function getLoss(loss: string | LossOrMetricFn): LossOrMetricFn {
   if (typeof loss === "function") return loss;
   const key = typeof loss === "string" ? (LOSS_ALIASES[loss.toLowerCase()] ?? camelCase(loss)) : undefined;
   if (key === undefined || !Object.hasOwn(LOSSES, key)) {
-    throw new Error(`compile: unknown loss ${typeof loss === "string" ? JSON.stringify(loss) : describe(loss)}; known losses: ${LOSS_NAMES.join(", ")} (also 'mse' and Keras' snake_case names), or pass a function (yTrue, yPred) => scalar tensor`);
+    throw new Error(`compile: unknown loss ${typeof loss === "string" ? JSON.stringify(loss) : describe(loss)}; known losses: ${LOSS_NAMES.join(", ")} (also 'mse', 'mae', 'kld' and Keras' snake_case names), or pass a function (yTrue, yPred) => scalar tensor`);
   }
   return LOSSES[key as LossName];
 }
