@@ -5,7 +5,8 @@
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { describe } from "../tensor/tensor.js";
 import * as losses from "../losses/index.js";
-import { accuracy } from "../losses/metrics.js";
+import * as metricFns from "../losses/metrics.js";
+import { precisionCounts, recallCounts } from "../losses/confusion.js";
 import { Adam, Optimizer, RMSprop, SGD } from "../optim/index.js";
 import { camelCase, checkOptions } from "../layers/options.js";
 
@@ -28,15 +29,34 @@ export interface CompileOptions {
   optimizer: Optimizer | "sgd" | "adam" | "rmsprop";
   /** A loss name, or a function `(yTrue, yPred) => scalar`. */
   loss: LossName | LossAlias | LossOrMetricFn;
-  /** `'accuracy'` (or `'acc'`), a loss name, or functions; logged under their name (a function's `.name`). */
-  metrics?: (string | LossOrMetricFn)[];
+  /**
+   * Metric names (`'accuracy'` or `'acc'`, `'binaryAccuracy'`, `'categoricalAccuracy'`,
+   * `'sparseTopKCategoricalAccuracy'`, `'precision'`, `'recall'`, a loss name such as `'mse'` or
+   * `'mae'`, each also in Keras' snake_case) or functions; logged under the name given (a
+   * function's `.name`).
+   */
+  metrics?: (MetricName | LossName | LossAlias | (string & {}) | LossOrMetricFn)[];
+}
+
+/** The metrics `compile` knows by name besides the losses (Keras' snake_case is accepted too). */
+export type MetricName = "accuracy" | "acc" | "binaryAccuracy" | "categoricalAccuracy" | "sparseTopKCategoricalAccuracy" | "precision" | "recall";
+
+/**
+ * @internal A compiled metric. `counts` gives a batch's `[numerator, denominator]`; an epoch's
+ * value is Σnumerator / Σdenominator (0 when Σdenominator is 0). For a mean metric that is
+ * `[batch value · rows, rows]`, the mean over samples; for precision and recall, the counts.
+ */
+export interface CompiledMetric {
+  name: string;
+  fn: LossOrMetricFn;
+  counts: (yTrue: TensorLike, yPred: Tensor) => [number, number];
 }
 
 /** @internal What `compile` leaves on the model for `fit` and `evaluate`. */
 export interface CompiledState {
   optimizer: Optimizer;
   loss: LossOrMetricFn;
-  metrics: { name: string; fn: LossOrMetricFn }[];
+  metrics: CompiledMetric[];
 }
 
 const LOSSES: Record<LossName, LossOrMetricFn> = {
@@ -79,17 +99,43 @@ export function getLoss(loss: string | LossOrMetricFn): LossOrMetricFn {
   return LOSSES[key as LossName];
 }
 
-function getMetric(metric: string | LossOrMetricFn, index: number): { name: string; fn: LossOrMetricFn } {
-  if (typeof metric === "function") return { name: metric.name || `metric_${index}`, fn: metric };
-  if (metric === "accuracy" || metric === "acc") return { name: metric, fn: accuracy };
+/** Metrics by name with their epoch accumulation; mean metrics are weighted by rows. */
+const METRICS: Record<Exclude<MetricName, "acc">, { fn: LossOrMetricFn; counts?: CompiledMetric["counts"] }> = {
+  accuracy: { fn: metricFns.accuracy },
+  binaryAccuracy: { fn: (t, p) => metricFns.binaryAccuracy(t, p) },
+  categoricalAccuracy: { fn: metricFns.categoricalAccuracy },
+  sparseTopKCategoricalAccuracy: { fn: (t, p) => metricFns.sparseTopKCategoricalAccuracy(t, p) },
+  precision: { fn: (t, p) => metricFns.precision(t, p), counts: (t, p) => precisionCounts(t, p) },
+  recall: { fn: (t, p) => metricFns.recall(t, p), counts: (t, p) => recallCounts(t, p) },
+};
+
+/** The metric names {@link getMetric} knows besides the losses. */
+const METRIC_NAMES = Object.keys(METRICS);
+
+/** A batch mean as ratio parts: its value times the batch's rows, over the rows. */
+function meanCounts(fn: LossOrMetricFn): CompiledMetric["counts"] {
+  return (t, p) => {
+    const rows = p.rank === 0 ? 1 : p.shape[0];
+    return [fn(t, p).item() * rows, rows];
+  };
+}
+
+function getMetric(metric: string | LossOrMetricFn, index: number): CompiledMetric {
+  if (typeof metric === "function") return { name: metric.name || `metric_${index}`, fn: metric, counts: meanCounts(metric) };
   if (typeof metric === "string") {
+    const key = metric.toLowerCase() === "acc" ? "accuracy" : camelCase(metric);
+    if (Object.hasOwn(METRICS, key)) {
+      const { fn, counts } = METRICS[key as keyof typeof METRICS];
+      return { name: metric, fn, counts: counts ?? meanCounts(fn) };
+    }
     try {
-      return { name: metric, fn: getLoss(metric) };
+      const fn = getLoss(metric);
+      return { name: metric, fn, counts: meanCounts(fn) };
     } catch {
       // fall through to the metric error, which lists the metric names
     }
   }
-  throw new Error(`compile: unknown metric ${typeof metric === "string" ? JSON.stringify(metric) : describe(metric)}; known metrics: 'accuracy' (or 'acc'), the loss names (${LOSS_NAMES.join(", ")}), or a function (yTrue, yPred) => scalar tensor`);
+  throw new Error(`compile: unknown metric ${typeof metric === "string" ? JSON.stringify(metric) : describe(metric)}; known metrics: 'accuracy' (or 'acc'), ${METRIC_NAMES.filter((n) => n !== "accuracy").map((n) => `'${n}'`).join(", ")} (also in Keras' snake_case), the loss names (${LOSS_NAMES.join(", ")}, 'mse', 'mae'), or a function (yTrue, yPred) => scalar tensor`);
 }
 
 function getOptimizer(optimizer: unknown): Optimizer {
