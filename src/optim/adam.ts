@@ -3,7 +3,7 @@
  * @module
  */
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
-import { checkBoolean, checkNumber, checkOptionNames, nonNegative, positive } from "./options.js";
+import { checkBoolean, checkOptionNames, fraction, nonNegative, positive } from "./options.js";
 import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link adamUpdate}. */
@@ -155,9 +155,8 @@ export class Adam extends Optimizer {
   constructor(options: AdamOptions = {}) {
     super("Adam", checkOptionNames("Adam", options, ADAM_OPTIONS), 0.001);
     const o = options as Record<string, unknown>;
-    const beta = (label: string, value: unknown): number => checkNumber("Adam", label, value, (b) => b >= 0 && b < 1, "in [0, 1)");
-    this.beta1 = beta("beta1", o.beta1 ?? 0.9);
-    this.beta2 = beta("beta2", o.beta2 ?? 0.999);
+    this.beta1 = fraction("Adam", "beta1", o.beta1 ?? 0.9);
+    this.beta2 = fraction("Adam", "beta2", o.beta2 ?? 0.999);
     this.epsilon = positive("Adam", "epsilon", o.epsilon ?? 1e-8);
     this.amsgrad = checkBoolean("Adam", "amsgrad", o.amsgrad ?? false);
     this.weightDecay = nonNegative("Adam", "weight decay", o.weightDecay ?? 0);

@@ -29,6 +29,11 @@ export function positive(where: string, label: string, value: unknown): number {
   return checkNumber(where, label, value, (v) => v > 0, "> 0");
 }
 
+/** @internal A finite number in [0, 1), such as a decay rate β or ρ. */
+export function fraction(where: string, label: string, value: unknown): number {
+  return checkNumber(where, label, value, (v) => v >= 0 && v < 1, "in [0, 1)");
+}
+
 /** @internal A boolean. */
 export function checkBoolean(where: string, label: string, value: unknown): boolean {
   if (typeof value !== "boolean") throw new Error(`${where}: invalid ${label}: ${show(value)} (must be true or false)`);

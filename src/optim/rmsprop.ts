@@ -3,7 +3,7 @@
  * @module
  */
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
-import { checkBoolean, checkNumber, checkOptionNames, nonNegative, positive } from "./options.js";
+import { checkBoolean, checkOptionNames, fraction, nonNegative, positive } from "./options.js";
 import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link rmspropUpdate}. */
@@ -157,7 +157,7 @@ export class RMSprop extends Optimizer {
   constructor(options: RMSpropOptions = {}) {
     super("RMSprop", checkOptionNames("RMSprop", options, RMSPROP_OPTIONS), 0.001);
     const o = options as Record<string, unknown>;
-    this.rho = checkNumber("RMSprop", "rho", o.rho ?? 0.9, (r) => r >= 0 && r < 1, "in [0, 1)");
+    this.rho = fraction("RMSprop", "rho", o.rho ?? 0.9);
     this.epsilon = positive("RMSprop", "epsilon", o.epsilon ?? 1e-8);
     this.momentum = nonNegative("RMSprop", "momentum", o.momentum ?? 0);
     this.centered = checkBoolean("RMSprop", "centered", o.centered ?? false);

@@ -7,11 +7,14 @@ import { describe } from "../tensor/tensor.js";
 import * as losses from "../losses/index.js";
 import * as metricFns from "../losses/metrics.js";
 import { precisionCounts, recallCounts } from "../losses/confusion.js";
-import { Adam, Optimizer, RMSprop, SGD } from "../optim/index.js";
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, Optimizer, RMSprop, SGD } from "../optim/index.js";
 import { camelCase, checkOptions } from "../layers/options.js";
 
 /** A loss or metric: true values and predictions in, a scalar out (the batch mean). */
 export type LossOrMetricFn = (yTrue: TensorLike, yPred: Tensor) => Tensor;
+
+/** The optimizers `compile` knows by name (Keras' names), each with its defaults. */
+export type OptimizerName = "sgd" | "adam" | "rmsprop" | "adagrad" | "adadelta" | "adamax" | "adamw";
 
 /** The losses `compile` knows by name (Keras' snake_case and `'mse'` are accepted too). */
 export type LossName =
@@ -25,8 +28,8 @@ export type LossAlias =
 
 /** Options of `model.compile`. */
 export interface CompileOptions {
-  /** An optimizer (`new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 })`), or `'sgd'`, `'adam'`, `'rmsprop'` with defaults. */
-  optimizer: Optimizer | "sgd" | "adam" | "rmsprop";
+  /** An optimizer (`new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 })`), or a name for one with its defaults. */
+  optimizer: Optimizer | OptimizerName;
   /** A loss name, or a function `(yTrue, yPred) => scalar`. */
   loss: LossName | LossAlias | LossOrMetricFn;
   /**
@@ -138,12 +141,16 @@ function getMetric(metric: string | LossOrMetricFn, index: number): CompiledMetr
   throw new Error(`compile: unknown metric ${typeof metric === "string" ? JSON.stringify(metric) : describe(metric)}; known metrics: 'accuracy' (or 'acc'), ${METRIC_NAMES.filter((n) => n !== "accuracy").map((n) => `'${n}'`).join(", ")} (also in Keras' snake_case), the loss names (${LOSS_NAMES.join(", ")}, 'mse', 'mae'), or a function (yTrue, yPred) => scalar tensor`);
 }
 
+const OPTIMIZERS: Record<OptimizerName, () => Optimizer> = {
+  sgd: () => new SGD(), adam: () => new Adam(), rmsprop: () => new RMSprop(), adagrad: () => new Adagrad(),
+  adadelta: () => new Adadelta(), adamax: () => new Adamax(), adamw: () => new AdamW(),
+};
+
 function getOptimizer(optimizer: unknown): Optimizer {
   if (optimizer instanceof Optimizer) return optimizer;
-  if (optimizer === "sgd") return new SGD();
-  if (optimizer === "adam") return new Adam();
-  if (optimizer === "rmsprop") return new RMSprop();
-  throw new Error(`compile: optimizer must be an optimizer such as new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 }) or one of 'sgd', 'adam', 'rmsprop', got ${typeof optimizer === "string" ? JSON.stringify(optimizer) : describe(optimizer)}`);
+  if (typeof optimizer === "string" && Object.hasOwn(OPTIMIZERS, optimizer.toLowerCase())) return OPTIMIZERS[optimizer.toLowerCase() as OptimizerName]();
+  const names = Object.keys(OPTIMIZERS).map((n) => `'${n}'`).join(", ");
+  throw new Error(`compile: optimizer must be an optimizer such as new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 }) or one of ${names}, got ${typeof optimizer === "string" ? JSON.stringify(optimizer) : describe(optimizer)}`);
 }
 
 /**

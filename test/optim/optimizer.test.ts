@@ -164,6 +164,10 @@ describe("getState / setState", () => {
     ["SGD", () => new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true })],
     ["Adam", () => new gt.optim.Adam({ learningRate: 0.05, amsgrad: true })],
     ["RMSprop", () => new gt.optim.RMSprop({ learningRate: 0.01, momentum: 0.9, centered: true })],
+    ["Adagrad", () => new gt.optim.Adagrad({ learningRate: 0.1 })],
+    ["Adadelta", () => new gt.optim.Adadelta({ learningRate: 1 })],
+    ["Adamax", () => new gt.optim.Adamax({ learningRate: 0.05 })],
+    ["AdamW", () => new gt.optim.AdamW({ learningRate: 0.05, weightDecay: 0.1 })],
   ];
 
   for (const [name, make] of optimizers) {

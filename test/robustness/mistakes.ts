@@ -152,6 +152,10 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "state from another optimizer class", code: `new gt.optim.SGD().setState(new gt.optim.Adam().getState())` },
     { mistake: "arrays of different lengths for an update function", code: `gt.optim.sgdUpdate(new Float32Array(2), new Float32Array(3), undefined, { learningRate: 0.1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 })` },
     { mistake: "a learning rate that is a string", code: `new gt.optim.SGD().learningRate = "fast"` },
+    { mistake: "a negative initial accumulator for Adagrad", code: `new gt.optim.Adagrad({ initialAccumulatorValue: -0.1 })` },
+    { mistake: "rho of 1 for Adadelta", code: `new gt.optim.Adadelta({ rho: 1 })` },
+    { mistake: "PyTorch's betas for Adamax", code: `new gt.optim.Adamax({ betas: [0.9, 0.999] })` },
+    { mistake: "Keras' weight_decay for AdamW", code: `new gt.optim.AdamW({ weight_decay: 0.01 })` },
   ],
   Training: [
     { mistake: "an unknown optimizer name", code: `f.fresh().compile({ optimizer: "adafactor", loss: "mse" })` },
