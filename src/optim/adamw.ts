@@ -5,7 +5,7 @@
  */
 import { adamUpdate, type AdamHyperparameters, type AdamSlots } from "./adam.js";
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
-import { checkBoolean, checkOptionNames, fraction, nonNegative, positive } from "./options.js";
+import { checkBoolean, checkConvention, checkOptionNames, fraction, nonNegative, positive, type Convention } from "./options.js";
 import { allocateLike, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link adamwUpdate}: Adam's, with `weightDecay` decoupled. */
@@ -22,7 +22,8 @@ export type AdamWHyperparameters = AdamHyperparameters;
  * w ← w − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
  * ```
  * Unlike Adam's coupled `weightDecay`, the decay never passes through `m` and `v`, so it is not
- * scaled down where gradients are large.
+ * scaled down where gradients are large. With `convention: 'keras'` the decay is the same and the
+ * Adam step is Keras' (see `adamUpdate`).
  *
  * @param weight - the current values.
  * @param grad - the gradient, as many elements.
@@ -52,12 +53,14 @@ export interface AdamWOptions extends OptimizerOptions {
   beta1?: number;
   /** Decay of the second-moment estimate, in [0, 1) (default 0.999). */
   beta2?: number;
-  /** Added to the denominator, > 0 (default 1e-8, PyTorch's, with PyTorch's placement; Keras' is 1e-7). */
+  /** Added to the denominator, > 0 (default: 1e-8, PyTorch's, with PyTorch's convention; 1e-7, Keras', with Keras'). */
   epsilon?: number;
   /** Use AMSGrad's running maximum of the second moment (default false). */
   amsgrad?: boolean;
   /** The decoupled decay factor, >= 0 (default 0.004, Keras 3's; PyTorch's is 0.01). */
   weightDecay?: number;
+  /** Whose Adam step follows the decay: `'pytorch'` (default) or `'keras'`, as for `Adam`. */
+  convention?: Convention;
 }
 
 /** What {@link AdamW.getConfig} returns. */
@@ -72,14 +75,17 @@ export interface AdamWConfig extends OptimizerConfig {
   amsgrad: boolean;
   /** The decoupled weight decay. */
   weightDecay: number;
+  /** Whose Adam step runs. */
+  convention: Convention;
 }
 
-const ADAMW_OPTIONS = [...BASE_OPTIONS, "beta1", "beta2", "epsilon", "amsgrad", "weightDecay"];
+const ADAMW_OPTIONS = [...BASE_OPTIONS, "beta1", "beta2", "epsilon", "amsgrad", "weightDecay", "convention"];
 
 /**
- * AdamW with PyTorch's formulas (see {@link adamwUpdate}). Defaults: `learningRate` 0.001 and β
- * 0.9, 0.999 (both frameworks), `epsilon` 1e-8 (PyTorch's, as gradtape's Adam), `weightDecay`
- * 0.004 (Keras 3's; pass 0.01 for PyTorch's). The decay is multiplied by the learning rate, so a
+ * AdamW, by default with PyTorch's formulas (see {@link adamwUpdate}); with `convention: 'keras'`
+ * Keras 3's, which decays the same way and takes Keras' Adam step. Defaults: `learningRate` 0.001
+ * and β 0.9, 0.999 (both frameworks), `epsilon` each framework's own (1e-8 PyTorch, 1e-7 Keras),
+ * `weightDecay` 0.004 (Keras 3's; pass 0.01 for PyTorch's). The decay is multiplied by the learning rate, so a
  * schedule scales it too, in both frameworks.
  *
  * Slots per variable: `m`, `v`, and `vMax` with AMSGrad.
@@ -103,13 +109,16 @@ export class AdamW extends Optimizer {
   readonly amsgrad: boolean;
   /** The decoupled weight decay. */
   readonly weightDecay: number;
+  /** Whose Adam step runs. */
+  readonly convention: Convention;
 
   constructor(options: AdamWOptions = {}) {
     super("AdamW", checkOptionNames("AdamW", options, ADAMW_OPTIONS), 0.001);
     const o = options as Record<string, unknown>;
     this.beta1 = fraction("AdamW", "beta1", o.beta1 ?? 0.9);
     this.beta2 = fraction("AdamW", "beta2", o.beta2 ?? 0.999);
-    this.epsilon = positive("AdamW", "epsilon", o.epsilon ?? 1e-8);
+    this.convention = checkConvention("AdamW", o.convention);
+    this.epsilon = positive("AdamW", "epsilon", o.epsilon ?? (this.convention === "keras" ? 1e-7 : 1e-8));
     this.amsgrad = checkBoolean("AdamW", "amsgrad", o.amsgrad ?? false);
     this.weightDecay = nonNegative("AdamW", "weight decay", o.weightDecay ?? 0.004);
   }
@@ -123,13 +132,14 @@ export class AdamW extends Optimizer {
     return this.amsgrad ? ["m", "v", "vMax"] : ["m", "v"];
   }
 
-  protected hyperparameters(): Record<string, number | boolean> {
-    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, weightDecay: this.weightDecay };
+  protected hyperparameters(): Record<string, number | boolean | string> {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, weightDecay: this.weightDecay, convention: this.convention };
   }
 
   protected update(weight: FloatArray, grad: FloatArray, entry: SlotEntry, learningRate: number): SlotUpdate {
-    const { beta1, beta2, epsilon, amsgrad, weightDecay } = this;
-    const { weight: w, ...slots } = adamwUpdate(weight, grad, entry.slots, entry.step, { learningRate, beta1, beta2, epsilon, amsgrad, weightDecay });
+    const { beta1, beta2, epsilon, amsgrad, weightDecay, convention } = this;
+    const step = convention === "keras" ? this.iterations : entry.step;
+    const { weight: w, ...slots } = adamwUpdate(weight, grad, entry.slots, step, { learningRate, beta1, beta2, epsilon, amsgrad, weightDecay, convention });
     return { weight: w, slots };
   }
 }

@@ -23,5 +23,6 @@ export {
   type LearningRateSchedule, type ConfiguredSchedule, type ExponentialDecayOptions, type CosineDecayOptions,
 } from "./schedules.js";
 export { nonFiniteGradients } from "./gradients.js";
+export type { Convention } from "./options.js";
 export { zip } from "./zip.js";
 export type { FloatArray, Slots, SlotEntry, OptimizerState, VariableState } from "./state.js";

@@ -130,7 +130,8 @@ describe("AdamW (decoupled decay, PyTorch's formulas)", () => {
   });
 
   it("defaults to learningRate 0.001, β 0.9/0.999, epsilon 1e-8 (PyTorch's) and weightDecay 0.004 (Keras 3's)", () => {
-    expect(new gt.optim.AdamW().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false, weightDecay: 0.004 });
+    expect(new gt.optim.AdamW().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false, weightDecay: 0.004, convention: "pytorch" });
+    expect(new gt.optim.AdamW({ convention: "keras" }).epsilon).toBe(1e-7);
   });
 });
 

@@ -269,10 +269,10 @@ describe("getConfig", () => {
   it("returns the hyperparameters, which rebuild an equal optimizer", () => {
     const schedule = gt.optim.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5 });
     const sgd = new gt.optim.SGD({ learningRate: schedule, momentum: 0.9, nesterov: true, clipNorm: 2 });
-    expect(sgd.getConfig()).toEqual({ learningRate: schedule, momentum: 0.9, nesterov: true, dampening: 0, weightDecay: 0, clipNorm: 2 });
+    expect(sgd.getConfig()).toEqual({ learningRate: schedule, momentum: 0.9, nesterov: true, dampening: 0, weightDecay: 0, convention: "pytorch", clipNorm: 2 });
     expect(new gt.optim.SGD(sgd.getConfig()).getConfig()).toEqual(sgd.getConfig());
-    expect(new gt.optim.Adam().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false, weightDecay: 0 });
-    expect(new gt.optim.RMSprop().getConfig()).toEqual({ learningRate: 0.001, rho: 0.9, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0 });
+    expect(new gt.optim.Adam().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false, weightDecay: 0, convention: "pytorch" });
+    expect(new gt.optim.RMSprop().getConfig()).toEqual({ learningRate: 0.001, rho: 0.9, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0, convention: "pytorch" });
   });
 });
 
