@@ -99,6 +99,12 @@ function kerasSgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatArr
   const { learningRate: lr, momentum: m, nesterov, weightDecay: wd } = hp;
   const w0 = wd === 0 ? weight : scaled(weight, 1 - lr * wd);
   const n = weight.length;
+  // PyTorch's kernel runs Keras' rule exactly with its learning rate −1 and the gradient's share
+  // −lr: v ← m·v − lr·g, w ← w + v (same doubles, same rounding). Nesterov has no such mapping.
+  if (m !== 0 && !nesterov && w0 instanceof Float32Array && grad instanceof Float32Array && (velocity === undefined || velocity instanceof Float32Array)
+    && n >= WASM_MIN_ELEMENTS && getBackend() === "wasm") {
+    return sgdMomentumF32(w0, grad, velocity ?? new Float32Array(n), -1, m, -lr, 0, false);
+  }
   const w = allocateLike(weight);
   if (m === 0) {
     for (let i = 0; i < n; i++) w[i] = w0[i] - lr * grad[i];

@@ -213,3 +213,26 @@ describe("RMSprop, convention 'keras': w ← w − lr·g/√(s + ε)", () => {
     expect(opt.epsilon).toBe(1e-7);
   });
 });
+
+describe("SGD's WebAssembly path", () => {
+  it("gives the JavaScript loop's bits in both conventions (float32, large enough for the kernel)", () => {
+    const n = 2053;
+    const w = gt.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(i)));
+    const g = gt.tensor(Float32Array.from({ length: n }, (_, i) => Math.cos(3 * i)));
+    const run = (backend: gt.Backend, options: gt.optim.SGDOptions): Float32Array => {
+      const previous = gt.getBackend();
+      gt.setBackend(backend);
+      try {
+        const v = gt.variable(w, { name: "w" });
+        const opt = new gt.optim.SGD({ learningRate: schedule(RATES), momentum: 0.9, ...options });
+        for (let k = 0; k < 5; k++) opt.applyGradients([[g.mul(1 + k / 10), v]]);
+        return v.data() as Float32Array;
+      } finally {
+        gt.setBackend(previous);
+      }
+    };
+    for (const options of [{}, { nesterov: true }, { weightDecay: 0.1 }, { convention: "keras" }, { convention: "keras", weightDecay: 0.1 }, { convention: "keras", nesterov: true }] as gt.optim.SGDOptions[]) {
+      expect(run("wasm", options), JSON.stringify(options)).toEqual(run("js", options));
+    }
+  });
+});
