@@ -20,10 +20,20 @@ export { add, sub, mul, div, neg, square, sqrt, exp, log, abs, pow, maximum, min
 export { relu, leakyRelu, sigmoid, tanh, softmax, logSoftmax } from "./ops/activations.js";
 export { sum, mean, max, min, type Axis } from "./ops/reductions.js";
 export { matmul } from "./ops/matrix.js";
-export * as fused from "./ops/fused.js";
+export * as fused from "./ops/fused-namespace.js";
 export {
   reshape, transpose, broadcastTo, expandDims, squeeze, slice, pad, concat, gather, unsortedSegmentSum, stopGradient,
 } from "./ops/shape.js";
+export { range, linspace, eye } from "./ops/sequences.js";
+export { floorDiv } from "./ops/floor-div.js";
+export { logSumExp, prod } from "./ops/composite-reductions.js";
+export { norm, type NormOrder } from "./ops/norms.js";
+export { cumsum } from "./ops/scans.js";
+export { where, topk, type TopK } from "./ops/selection.js";
+export { stack, unstack, split, tile } from "./ops/stacking.js";
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Padding } from "./ops/convolution.js";
+export { maxPool, avgPool } from "./ops/pooling.js";
+export { moments, type Moments } from "./ops/moments.js";
 export { equal, notEqual, greater, greaterEqual, less, lessEqual, sign, argMax, oneHot } from "./ops/compare.js";
 export { cast } from "./ops/lift.js";
 export { getBackend, setBackend, getThreads, setThreads, threadsReady, type Backend } from "./kernels/backend.js";

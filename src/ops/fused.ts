@@ -38,8 +38,8 @@ export interface FusedMatMulArgs {
   activation?: FusedActivation;
 }
 
-/** The activation's forward, applied in place to the freshly computed product. */
-const FORWARD: Record<FusedActivation, ((v: number) => number) | undefined> = {
+/** @internal The activation's forward, applied in place to the freshly computed product. */
+export const FORWARD: Record<FusedActivation, ((v: number) => number) | undefined> = {
   linear: undefined,
   relu: (v) => (v < 0 ? 0 : v),
   sigmoid: (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
@@ -51,8 +51,8 @@ export function isFusedActivation(name: string): name is FusedActivation {
   return Object.hasOwn(FORWARD, name);
 }
 
-/** dL/dz from dL/dy and y = act(z), with public ops so that it can be differentiated again. */
-const BACKWARD: Record<FusedActivation, (dy: Tensor, y: Tensor) => Tensor> = {
+/** @internal dL/dz from dL/dy and y = act(z), with public ops so that it can be differentiated again. */
+export const BACKWARD: Record<FusedActivation, (dy: Tensor, y: Tensor) => Tensor> = {
   linear: (dy) => dy,
   relu: (dy, y) => mul(dy, greater(y, 0)),
   sigmoid: (dy, y) => mul(dy, mul(y, sub(1, y))),
@@ -98,8 +98,8 @@ export function matMul(args: FusedMatMulArgs): Tensor {
   return out;
 }
 
-/** Adds `bias` to each row of the [m, n] product and applies `f`, in place. */
-function epilogue(values: TypedArray, bias: TypedArray | undefined, f: ((v: number) => number) | undefined, m: number, n: number): TypedArray {
+/** @internal Adds `bias` to each row of the [m, n] product and applies `f`, in place. */
+export function epilogue(values: TypedArray, bias: TypedArray | undefined, f: ((v: number) => number) | undefined, m: number, n: number): TypedArray {
   if (bias === undefined && f === undefined) return values;
   for (let r = 0; r < m; r++) {
     const base = r * n;

@@ -8,14 +8,24 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { matmulKernel } from "../kernels/matmul.js";
 import { lift2, output, toFloat } from "./lift.js";
+import { batchMatmul } from "./batched-matmul.js";
 
 /**
- * `op(a) · op(b)` for matrices, where op transposes when the flag is set.
- * @throws Error naming both shapes when the inner dimensions differ or an operand is not 2-D.
- * @example `gt.matmul(x, w)` with x [64, 784] and w [784, 128] gives [64, 128].
+ * `op(a) · op(b)` for matrices, where op transposes when the flag is set. Operands of rank > 2 are
+ * batches of matrices in their last two axes: the leading (batch) axes broadcast as in NumPy, and
+ * the flags transpose the last two axes only.
+ * @throws Error naming both shapes when the inner dimensions differ, the batch axes do not
+ * broadcast, or an operand has fewer than 2 dimensions.
+ * @example `gt.matmul(x, w)` with x [64, 784] and w [784, 128] gives [64, 128]; with x
+ * [8, 64, 784] it gives [8, 64, 128].
  */
 export function matmul(a: TensorLike, b: TensorLike, transposeA = false, transposeB = false): Tensor {
-  const { x, y, m, k, n } = matmulOperands("matmul", a, b, transposeA, transposeB);
+  const [p, q] = lift2("matmul", toFloat("matmul", a, "a"), toFloat("matmul", b, "b"));
+  if (p.rank < 2 || q.rank < 2) {
+    throw new Error(`matmul: both operands must be matrices or batches of matrices (rank >= 2): a is ${fmt(p.shape)}, b is ${fmt(q.shape)}`);
+  }
+  if (p.rank > 2 || q.rank > 2) return batchMatmul(p, q, transposeA, transposeB);
+  const { x, y, m, k, n } = matmulOperands("matmul", p, q, transposeA, transposeB);
   const values = matmulValues(x, y, m, k, n, transposeA, transposeB);
   return output("matmul", [x, y], values, [m, n], x.dtype, (dz, needs) => matmulGrads(dz, x, y, transposeA, transposeB, needs));
 }

@@ -8,10 +8,19 @@ import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import * as a from "./arithmetic.js";
 import * as act from "./activations.js";
 import * as c from "./compare.js";
+import * as cr from "./composite-reductions.js";
+import { floorDiv } from "./floor-div.js";
 import { cast } from "./lift.js";
 import * as mm from "./matrix.js";
+import * as nrm from "./norms.js";
 import * as r from "./reductions.js";
 import * as s from "./shape.js";
+import * as scan from "./scans.js";
+import * as sel from "./selection.js";
+import * as st from "./stacking.js";
+import * as conv from "./convolution.js";
+import * as mom from "./moments.js";
+import * as pool from "./pooling.js";
 
 declare module "../tensor/tensor.js" {
   interface Tensor {
@@ -19,6 +28,7 @@ declare module "../tensor/tensor.js" {
     /** {@link sub} */ sub(b: TensorLike): Tensor;
     /** {@link mul} */ mul(b: TensorLike): Tensor;
     /** {@link div} */ div(b: TensorLike): Tensor;
+    /** {@link floorDiv} */ floorDiv(b: TensorLike): Tensor;
     /** {@link neg} */ neg(): Tensor;
     /** {@link square} */ square(): Tensor;
     /** {@link sqrt} */ sqrt(): Tensor;
@@ -55,6 +65,20 @@ declare module "../tensor/tensor.js" {
     /** {@link sign} */ sign(): Tensor;
     /** {@link cast} */ cast(dtype: DType): Tensor;
     /** {@link stopGradient} */ stopGradient(): Tensor;
+    /** {@link stack}: this tensor stacked with `others`, TF.js' chained form. */ stack(others: Tensor | readonly Tensor[], axis?: number): Tensor;
+    /** {@link unstack} */ unstack(axis?: number): Tensor[];
+    /** {@link split} */ split(numOrSizeSplits: number | readonly number[], axis?: number): Tensor[];
+    /** {@link tile} */ tile(reps: readonly number[]): Tensor;
+    /** {@link where}: this tensor where `condition` holds, else `b` (TF.js' chained form). */ where(condition: TensorLike, b: TensorLike): Tensor;
+    /** {@link logSumExp} */ logSumExp(axis?: r.Axis, keepDims?: boolean): Tensor;
+    /** {@link prod} */ prod(axis?: r.Axis, keepDims?: boolean): Tensor;
+    /** {@link norm} */ norm(ord?: nrm.NormOrder, axis?: r.Axis, keepDims?: boolean): Tensor;
+    /** {@link cumsum} */ cumsum(axis?: number, exclusive?: boolean, reverse?: boolean): Tensor;
+    /** {@link topk} */ topk(k?: number, sorted?: boolean): sel.TopK;
+    /** {@link conv2d} */ conv2d(filter: TensorLike, strides?: number | [number, number], padding?: conv.Padding, dilations?: number | [number, number]): Tensor;
+    /** {@link maxPool} */ maxPool(filterSize: number | [number, number], strides?: number | [number, number], padding?: conv.Padding): Tensor;
+    /** {@link avgPool} */ avgPool(filterSize: number | [number, number], strides?: number | [number, number], padding?: conv.Padding): Tensor;
+    /** {@link moments} */ moments(axes?: r.Axis, keepDims?: boolean): mom.Moments;
   }
 }
 
@@ -99,3 +123,18 @@ p.less = function (b) { return c.less(this, b); };
 p.sign = function () { return c.sign(this); };
 p.cast = function (dtype) { return cast(this, dtype); };
 p.stopGradient = function () { return s.stopGradient(this); };
+p.stack = function (others, axis) { return st.stack(others instanceof Tensor ? [this, others] : [this, ...others], axis); };
+p.unstack = function (axis) { return st.unstack(this, axis); };
+p.split = function (spec, axis) { return st.split(this, spec, axis); };
+p.tile = function (reps) { return st.tile(this, reps); };
+p.where = function (condition, b) { return sel.where(condition, this, b); };
+p.topk = function (k, sorted) { return sel.topk(this, k, sorted); };
+p.cumsum = function (axis, exclusive, reverse) { return scan.cumsum(this, axis, exclusive, reverse); };
+p.logSumExp = function (axis, keepDims) { return cr.logSumExp(this, axis, keepDims); };
+p.prod = function (axis, keepDims) { return cr.prod(this, axis, keepDims); };
+p.norm = function (ord, axis, keepDims) { return nrm.norm(this, ord, axis, keepDims); };
+p.floorDiv = function (b) { return floorDiv(this, b); };
+p.conv2d = function (filter, strides, padding, dilations) { return conv.conv2d(this, filter, strides, padding, dilations); };
+p.maxPool = function (filterSize, strides, padding) { return pool.maxPool(this, filterSize, strides, padding); };
+p.avgPool = function (filterSize, strides, padding) { return pool.avgPool(this, filterSize, strides, padding); };
+p.moments = function (axes, keepDims) { return mom.moments(this, axes, keepDims); };

@@ -12,7 +12,7 @@ describe("shape errors name the op and the shapes", () => {
     expect(() => gt.matmul(gt.zeros([64, 784]), gt.zeros([128, 10]))).toThrow("matmul: inner dimensions differ: a is [64, 784], b is [128, 10]");
     expect(() => gt.matmul(gt.zeros([3, 4]), gt.zeros([3, 4]), false, true)).not.toThrow();
     expect(() => gt.matmul(gt.zeros([3, 4]), gt.zeros([5, 3]), false, true)).toThrow("b is [5, 3] (transposed)");
-    expect(() => gt.matmul(gt.zeros([4]), gt.zeros([4, 2]))).toThrow("matmul: both operands must be 2-D matrices: a is [4], b is [4, 2]");
+    expect(() => gt.matmul(gt.zeros([4]), gt.zeros([4, 2]))).toThrow("matmul: both operands must be matrices or batches of matrices (rank >= 2): a is [4], b is [4, 2]");
   });
   it("reshape to a different size", () => {
     expect(() => gt.reshape(gt.zeros([2, 3]), [4, 2])).toThrow("reshape: cannot reshape [2, 3] (6 elements) into [4, 2] (8 elements)");
