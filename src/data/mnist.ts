@@ -7,6 +7,7 @@ import seedrandom from "seedrandom";
 import { shuffleInPlace } from "../util/shuffle.js";
 import { fromValues } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { reshape } from "../ops/shape.js";
 import { BROWSER_FILES_HINT, builtin } from "../util/node.js";
 import { parseIdx, type ParseIdxOptions } from "./idx.js";
 import { loadBundledDigits, MNIST_IMAGE_SIZE } from "./mnist-bundled.js";
@@ -40,11 +41,16 @@ export interface LoadMnistOptions {
    * that picks subsets when `trainSize`/`testSize` are smaller than the files.
    */
   seed?: number | string;
+  /**
+   * `'flat'` (default): images as rows `[n, 784]`, for dense layers; `'image'`: `[n, 28, 28, 1]`
+   * (NHWC, one channel), for convolutional layers. The same pixels either way.
+   */
+  shape?: "flat" | "image";
 }
 
 /** A split: images `x` (float32 [n, 784] in [0, 1]) and labels `y` (int32 [n], 0–9). */
 export interface MnistSplit {
-  /** The images: float32 `[n, 784]`, pixel values scaled to `[0, 1]`, rows of 28 pixels in order. */
+  /** The images: float32 `[n, 784]` (or `[n, 28, 28, 1]` with `shape: 'image'`), pixel values scaled to `[0, 1]`, rows of 28 pixels in order. */
   x: Tensor;
   /** The labels: int32 `[n]`, digits 0–9. */
   y: Tensor;
@@ -65,6 +71,7 @@ export interface MnistSplit {
  * ```ts
  * const { train, test } = gt.data.loadMnist();             // bundled digits
  * const full = gt.data.loadMnist({ dir: "data/mnist" });   // official IDX files
+ * const images = gt.data.loadMnist({ shape: "image" });    // x as [n, 28, 28, 1] for conv2d
  * ```
  */
 export function loadMnist(options: LoadMnistOptions = {}): {
@@ -74,12 +81,14 @@ export function loadMnist(options: LoadMnistOptions = {}): {
   test: MnistSplit;
 } {
   if (options === null || typeof options !== "object") throw new Error(`loadMnist: options must be an object, got ${String(options)}`);
-  const known = ["dir", "trainSize", "testSize", "seed"];
+  const known = ["dir", "trainSize", "testSize", "seed", "shape"];
   for (const key of Object.keys(options)) {
     const like = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/_/g, ""));
     if (!known.includes(key)) throw new Error(`loadMnist: unknown option '${key}'${like === undefined ? "" : ` (did you mean '${like}'?)`}; known options: ${known.join(", ")}`);
   }
-  const { dir, seed = 0 } = options;
+  const { dir, seed = 0, shape = "flat" } = options;
+  if (shape !== "flat" && shape !== "image") throw new Error(`loadMnist: shape must be 'flat' ([n, 784]) or 'image' ([n, 28, 28, 1]), got ${JSON.stringify(shape)}`);
+  const shaped = (split: MnistSplit): MnistSplit => (shape === "flat" ? split : { x: reshape(split.x, [-1, 28, 28, 1]), y: split.y });
   if (dir !== undefined && (typeof dir !== "string" || dir === "")) throw new Error(`loadMnist: dir must be a folder path, got ${JSON.stringify(dir)}`);
   for (const key of ["trainSize", "testSize"] as const) {
     const v = options[key];
@@ -95,7 +104,7 @@ export function loadMnist(options: LoadMnistOptions = {}): {
       }
       return gatherSplit(digits.images, digits.labels, order.subarray(from, from + (want ?? to - from)));
     };
-    return { train: split(0, 8000, options.trainSize, "trainSize"), test: split(8000, 10000, options.testSize, "testSize") };
+    return { train: shaped(split(0, 8000, options.trainSize, "trainSize")), test: shaped(split(8000, 10000, options.testSize, "testSize")) };
   }
   const load = (kind: "train" | "t10k", want: number | undefined, name: string): MnistSplit => {
     const images = readIdx(readFile(dir, `${kind}-images-idx3-ubyte`));
@@ -109,7 +118,7 @@ export function loadMnist(options: LoadMnistOptions = {}): {
     const rows = want === undefined ? Int32Array.from({ length: n }, (_, i) => i) : permutation(n, rng).subarray(0, want);
     return gatherSplit(pixels, labels.values() as Int32Array, rows);
   };
-  return { train: load("train", options.trainSize, "trainSize"), test: load("t10k", options.testSize, "testSize") };
+  return { train: shaped(load("train", options.trainSize, "trainSize")), test: shaped(load("t10k", options.testSize, "testSize")) };
 }
 
 function readFile(dir: string, base: string): Uint8Array {

@@ -1,5 +1,6 @@
 /**
- * Layers and models, as `gt.layers`: `dense`, activation layers, `dropout`, `flatten`, and
+ * Layers and models, as `gt.layers`: `dense`, activation layers, `dropout`, `flatten`,
+ * `conv2d`, the pooling layers, `reshape`, `batchNormalization`, and
  * `sequential` to stack them (also at the root: `gt.sequential`).
  *
  * ```ts
@@ -19,5 +20,12 @@ export {
 } from "./activations.js";
 export { Dropout, dropout, type DropoutOptions } from "./dropout.js";
 export { Flatten, flatten } from "./flatten.js";
+export { Conv2D, conv2d, type Conv2DOptions } from "./conv2d.js";
+export {
+  MaxPooling2D, maxPooling2d, AveragePooling2D, averagePooling2d, GlobalAveragePooling2D, globalAveragePooling2d,
+  GlobalMaxPooling2D, globalMaxPooling2d, type Pooling2DOptions,
+} from "./pooling.js";
+export { Reshape, reshape, type ReshapeOptions } from "./reshape.js";
+export { BatchNormalization, batchNormalization, type BatchNormalizationOptions } from "./batch-normalization.js";
 export { Model, sequential, type ModelOptions, type ModelConfig, type PredictOptions } from "./model.js";
 export { layerFromConfig, modelFromConfig } from "./serialize.js";

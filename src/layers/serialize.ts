@@ -8,6 +8,10 @@ import { Activation } from "./activations.js";
 import { Dense } from "./dense.js";
 import { Dropout } from "./dropout.js";
 import { Flatten } from "./flatten.js";
+import { BatchNormalization } from "./batch-normalization.js";
+import { Conv2D } from "./conv2d.js";
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "./pooling.js";
+import { Reshape } from "./reshape.js";
 import type { Layer, LayerConfig } from "./layer.js";
 import { Model, type ModelConfig } from "./model.js";
 
@@ -22,6 +26,13 @@ const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
   Tanh: (c) => new Activation(c as never),
   Softmax: (c) => new Activation(c as never),
   LeakyReLU: (c) => new Activation(c as never),
+  Conv2D: (c) => new Conv2D(c as never),
+  MaxPooling2D: (c) => new MaxPooling2D(c as never),
+  AveragePooling2D: (c) => new AveragePooling2D(c as never),
+  GlobalAveragePooling2D: (c) => new GlobalAveragePooling2D(c as never),
+  GlobalMaxPooling2D: (c) => new GlobalMaxPooling2D(c as never),
+  Reshape: (c) => new Reshape(c as never),
+  BatchNormalization: (c) => new BatchNormalization(c as never),
 };
 
 /**
