@@ -54,7 +54,7 @@ export * as callbacks from "./training/callbacks.js";
 export {
   trainStep, History, NonFiniteLossError,
   type TrainableModel, type TrainStepResult, type CompileOptions, type FitOptions, type EvaluateOptions, type Logs, type Callback,
-  type LossName, type LossOrMetricFn, type ProgressSink,
+  type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn, type ProgressSink,
 } from "./training/index.js";
 export * as plot from "./plot/svg.js";
 export {

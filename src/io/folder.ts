@@ -149,7 +149,7 @@ export function loadModel(dir: string): Model {
  * @param dir - the folder (created if needed; a previous save there is replaced).
  * @param checkpoint - `{ model, optimizer?, epoch, seed?, history? }`; `optimizer` defaults to the
  * compiled one, `epoch` is the number of epochs completed.
- * @throws Error when there is no optimizer, it is not SGD, Adam or RMSprop, its learning rate is a
+ * @throws Error when there is no optimizer, it is not one of the built-in optimizers, its learning rate is a
  * plain function (use a built-in schedule), `epoch` is not an integer >= 0, or the folder cannot
  * be written (the previous checkpoint is then untouched).
  * @example

@@ -115,7 +115,7 @@ export interface TrainingState {
 
 /** Options of {@link toMemory}. */
 export interface ToMemoryOptions {
-  /** An optimizer to save with the model (SGD, Adam or RMSprop), with its config and slots. */
+  /** An optimizer to save with the model (one of the built-in optimizers: SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax, AdamW), with its config and slots. */
   optimizer?: Optimizer;
   /** Where training stood; makes the result a checkpoint. */
   training?: TrainingState;
@@ -146,7 +146,7 @@ export interface LoadedModel {
  * @param options - `optimizer` to save its config and slots; `training` (`{ epoch, seed, history }`)
  * to make a checkpoint that `fit` can resume from.
  * @returns `{ manifest, weights }`; the manifest is plain JSON-able data.
- * @throws Error when `model` is not a Model, the optimizer is not SGD, Adam or RMSprop or has a
+ * @throws Error when `model` is not a Model, the optimizer is not a built-in one or has a
  * learning rate that is a plain function, or `training` is malformed.
  * @example
  * ```ts

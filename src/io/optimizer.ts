@@ -3,7 +3,7 @@
  * `.config`), `iterations`, and every slot as a byte range of the weights file.
  * @module
  */
-import { Adam, cosineDecay, exponentialDecay, Optimizer, piecewiseConstant, RMSprop, SGD, type LearningRateSchedule, type OptimizerState } from "../optim/index.js";
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, cosineDecay, exponentialDecay, Optimizer, piecewiseConstant, RMSprop, SGD, type LearningRateSchedule, type OptimizerState } from "../optim/index.js";
 import type { Variable } from "../tensor/tensor.js";
 import { describe } from "../tensor/tensor.js";
 import { sizeOf } from "../tensor/shape.js";
@@ -32,7 +32,7 @@ export interface OptimizerVariableManifest {
 
 /** The optimizer in a checkpoint's manifest. */
 export interface OptimizerManifest {
-  /** `"SGD"`, `"Adam"` or `"RMSprop"`. */
+  /** The optimizer's class name: `"SGD"`, `"Adam"`, `"RMSprop"`, `"Adagrad"`, `"Adadelta"`, `"Adamax"` or `"AdamW"`. */
   className: string;
   /** The options that rebuild it; a schedule learning rate is its `.config` (`{ name, ... }`). */
   config: Record<string, unknown>;
@@ -46,6 +46,10 @@ const CLASSES: Record<string, { type: abstract new (...args: never[]) => Optimiz
   SGD: { type: SGD, make: (c) => new SGD(c) },
   Adam: { type: Adam, make: (c) => new Adam(c) },
   RMSprop: { type: RMSprop, make: (c) => new RMSprop(c) },
+  Adagrad: { type: Adagrad, make: (c) => new Adagrad(c) },
+  Adadelta: { type: Adadelta, make: (c) => new Adadelta(c) },
+  Adamax: { type: Adamax, make: (c) => new Adamax(c) },
+  AdamW: { type: AdamW, make: (c) => new AdamW(c) },
 };
 
 const SCHEDULES: Record<string, (c: Record<string, unknown>) => LearningRateSchedule> = {

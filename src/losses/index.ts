@@ -3,6 +3,9 @@
  * @module
  */
 export {
-  meanSquaredError, sparseCategoricalCrossentropy, categoricalCrossentropy, binaryCrossentropy, EPSILON,
+  meanSquaredError, sparseCategoricalCrossentropy, categoricalCrossentropy, binaryCrossentropy,
+  kullbackLeiblerDivergence, kld, EPSILON,
   type CrossentropyOptions, type LossFn,
 } from "./losses.js";
+export { meanAbsoluteError, huber, cosineSimilarity, type HuberOptions } from "./regression.js";
+export { hinge } from "./hinge.js";

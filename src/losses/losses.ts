@@ -109,6 +109,22 @@ export function binaryCrossentropy(yTrue: TensorLike, yPred: Tensor, options: Cr
   return mean(neg(add(mul(z, log(q)), mul(sub(1, z), log(sub(1, q))))));
 }
 
+/**
+ * Kullback-Leibler divergence `Σ yTrue·log(yTrue / yPred)` over the last axis, averaged over the
+ * rows (Keras' `kl_divergence`, `'kld'`). Both sides are clipped to [1e-7, 1] first, as Keras
+ * does, so a zero in either gives a finite value (a zero target contributes ≈ 0).
+ * @throws Error naming both shapes when they differ, or when yPred has no last axis.
+ * @example `gt.losses.kld([[0.5, 0.5]], gt.tensor([[0.9, 0.1]]))` is 0.5·log(0.5/0.9) + 0.5·log(0.5/0.1)
+ */
+export function kullbackLeiblerDivergence(yTrue: TensorLike, yPred: Tensor): Tensor {
+  const [t, p] = matched("kullbackLeiblerDivergence", yTrue, predictions("kullbackLeiblerDivergence", yPred));
+  const tc = clipByValue(t, EPSILON, 1);
+  return mean(sum(mul(tc, log(div(tc, clipByValue(p, EPSILON, 1)))), -1));
+}
+
+/** Keras' short name for {@link kullbackLeiblerDivergence}. */
+export const kld = kullbackLeiblerDivergence;
+
 /** The `fromLogits` option, checked: a misspelt `from_logits` would otherwise be ignored and train on the wrong loss. */
 function logitsFlag(op: string, options: CrossentropyOptions): boolean {
   if (options === null || typeof options !== "object") throw new Error(`${op}: options must be an object such as { fromLogits: true }, got ${describe(options)}`);
@@ -120,14 +136,16 @@ function logitsFlag(op: string, options: CrossentropyOptions): boolean {
   return flag;
 }
 
-function predictions(op: string, yPred: Tensor): Tensor {
+/** @internal Float predictions with a last (class) axis. */
+export function predictions(op: string, yPred: Tensor): Tensor {
   if (!(yPred instanceof Tensor)) throw new Error(`${op}: yPred must be a tensor, got ${describe(yPred)}`);
   const p = toFloat(op, yPred, "yPred");
-  if (p.rank === 0 || p.shape[p.rank - 1] === 0) throw new Error(`${op}: yPred of shape ${fmt(p.shape)} has no class axis`);
+  if (p.rank === 0 || p.shape[p.rank - 1] === 0) throw new Error(`${op}: yPred of shape ${fmt(p.shape)} has no last (class) axis to reduce; it needs rank >= 1 and a non-empty last axis`);
   return p;
 }
 
-function matched(op: string, yTrue: TensorLike, yPred: Tensor): [Tensor, Tensor] {
+/** @internal yTrue lifted to yPred's float dtype, both of one shape. */
+export function matched(op: string, yTrue: TensorLike, yPred: Tensor): [Tensor, Tensor] {
   if (!(yPred instanceof Tensor)) throw new Error(`${op}: yPred must be a tensor, got ${describe(yPred)}`);
   const p = toFloat(op, yPred, "yPred");
   let t = toTensor(op, yTrue, p.dtype, "yTrue");

@@ -3,7 +3,8 @@
  * @module
  */
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
-import { checkBoolean, checkNumber, checkOptionNames, nonNegative, positive } from "./options.js";
+import { scaled } from "./gradients.js";
+import { checkBoolean, checkConvention, checkOptionNames, fraction, nonNegative, positive, type Convention } from "./options.js";
 import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link adamUpdate}. */
@@ -18,8 +19,10 @@ export interface AdamHyperparameters {
   epsilon: number;
   /** Whether to divide by the running maximum of `v` (AMSGrad). */
   amsgrad: boolean;
-  /** The coupled L2 factor: `weightDecay·w` is added to the gradient. */
+  /** The weight decay: coupled L2 (`weightDecay·w` added to the gradient) with PyTorch's convention, decoupled with Keras'. */
   weightDecay: number;
+  /** Whose update rule to run (default `'pytorch'`). */
+  convention?: Convention;
 }
 
 /** Adam's slots for one weight: the moment estimates, and AMSGrad's running maximum of `v`. */
@@ -35,19 +38,26 @@ export interface AdamSlots {
 /**
  * One Adam step for one weight array, as a pure function (new arrays; the inputs are not written).
  *
- * With `g ← grad + weightDecay·w` and `t = step + 1` (PyTorch's `torch.optim.Adam`):
+ * With `t = step + 1`, both moments starting at 0, `v̂ ← v` (or with AMSGrad `vMax ← max(vMax, v)`
+ * and `v̂ ← vMax`):
+ *
+ * `convention: 'pytorch'` (the default, `torch.optim.Adam`), with `g ← grad + weightDecay·w`:
  * ```
- * m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²      (both start at 0)
- * v̂ ← v, or with AMSGrad vMax ← max(vMax, v) and v̂ ← vMax
+ * m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
  * w ← w − (lr / (1 − β1ᵗ)) · m / (√v̂ / √(1 − β2ᵗ) + ε)
  * ```
- * Keras adds ε to `√v` before the bias correction of the step size instead, so its ε is in effect
- * `√(1 − β2ᵗ)` times larger; its default 1e-7 is not PyTorch's 1e-8.
+ * `convention: 'keras'` (`keras.optimizers.Adam`), after the decoupled decay `w ← w − lr·wd·w`:
+ * ```
+ * m ← m + (g − m)·(1 − β1)       v ← v + (g² − v)·(1 − β2)
+ * w ← w − (lr·√(1 − β2ᵗ) / (1 − β1ᵗ)) · m / (√v̂ + ε)
+ * ```
+ * The two differ only in ε: Keras adds it to the uncorrected `√v̂`, so its ε is in effect
+ * `1/√(1 − β2ᵗ)` times larger (31.6× at the first step with β2 = 0.999).
  *
  * @param weight - the current values.
  * @param grad - the gradient, as many elements.
  * @param slots - the slots from the previous step (empty before the first).
- * @param step - the updates already applied to this weight (0 for the first).
+ * @param step - the updates already applied (0 for the first): to this weight in `Adam`'s PyTorch convention, by the optimizer (Keras' `iterations`) in its Keras one.
  * @param hp - the hyperparameters.
  * @returns the new weight and slots.
  * @throws Error when lengths differ.
@@ -68,6 +78,7 @@ export function adamUpdate(weight: FloatArray, grad: FloatArray, slots: AdamSlot
   vMax?: FloatArray;
 } {
   checkLengths("adamUpdate", weight, grad, { m: slots.m, v: slots.v, vMax: slots.vMax });
+  if (hp.convention === "keras") return kerasAdamUpdate(weight, grad, slots, step, hp);
   const { learningRate: lr, beta1, beta2, epsilon, amsgrad, weightDecay: wd } = hp;
   const t = step + 1;
   const stepSize = lr / (1 - Math.pow(beta1, t));
@@ -93,6 +104,35 @@ export function adamUpdate(weight: FloatArray, grad: FloatArray, slots: AdamSlot
   return vMax === undefined ? { weight: w, m, v } : { weight: w, m, v, vMax };
 }
 
+/** Keras' rule of {@link adamUpdate}: the bias corrections folded into the step size, ε outside them. */
+function kerasAdamUpdate(weight: FloatArray, grad: FloatArray, slots: AdamSlots, step: number, hp: AdamHyperparameters): ReturnType<typeof adamUpdate> {
+  const { learningRate: lr, beta1, beta2, epsilon, amsgrad, weightDecay: wd } = hp;
+  const t = step + 1;
+  const alpha = (lr * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t));
+  const w0 = wd === 0 ? weight : scaled(weight, 1 - lr * wd);
+  const n = weight.length;
+  const w = allocateLike(weight);
+  const m = allocateLike(weight);
+  const v = allocateLike(weight);
+  const vMax = amsgrad ? allocateLike(weight) : undefined;
+  const { m: m0, v: v0, vMax: vMax0 } = slots;
+  for (let i = 0; i < n; i++) {
+    const g = grad[i];
+    const mPrev = m0 === undefined ? 0 : m0[i];
+    const vPrev = v0 === undefined ? 0 : v0[i];
+    m[i] = mPrev + (g - mPrev) * (1 - beta1);
+    v[i] = vPrev + (g * g - vPrev) * (1 - beta2);
+    let vHat = v[i];
+    if (vMax !== undefined) {
+      const previous = vMax0 === undefined ? 0 : vMax0[i];
+      vMax[i] = previous > vHat ? previous : vHat;
+      vHat = vMax[i];
+    }
+    w[i] = w0[i] - (m[i] * alpha) / (Math.sqrt(vHat) + epsilon);
+  }
+  return vMax === undefined ? { weight: w, m, v } : { weight: w, m, v, vMax };
+}
+
 /** Options of {@link Adam}. */
 export interface AdamOptions extends OptimizerOptions {
   /** Step size, or a schedule (default 0.001). */
@@ -101,12 +141,21 @@ export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
   /** Decay of the second-moment estimate, in [0, 1) (default 0.999). */
   beta2?: number;
-  /** Added to the denominator, > 0 (default 1e-8, PyTorch's, with PyTorch's placement). */
+  /** Added to the denominator, > 0 (default: 1e-8, PyTorch's, with PyTorch's convention; 1e-7, Keras', with Keras'). */
   epsilon?: number;
   /** Use AMSGrad's running maximum of the second moment (default false). */
   amsgrad?: boolean;
-  /** Coupled L2 penalty added to the gradient, as PyTorch's Adam does (default 0). Decoupled decay (AdamW) is a different rule, not this. */
+  /**
+   * Weight decay (default 0): with PyTorch's convention a coupled L2 penalty added to the gradient,
+   * as PyTorch's Adam does (decoupled decay is {@link AdamW}); with Keras' convention decoupled,
+   * as Keras 3's Adam does.
+   */
   weightDecay?: number;
+  /**
+   * Whose update rule to run: `'pytorch'` (default) or `'keras'` (see {@link adamUpdate}): where ε
+   * sits, the default ε, whether the decay is coupled, and which count the bias corrections use.
+   */
+  convention?: Convention;
 }
 
 /** What {@link Adam.getConfig} returns. */
@@ -119,21 +168,25 @@ export interface AdamConfig extends OptimizerConfig {
   epsilon: number;
   /** Whether AMSGrad is used. */
   amsgrad: boolean;
-  /** The coupled L2 weight decay. */
+  /** The weight decay (coupled with PyTorch's convention, decoupled with Keras'). */
   weightDecay: number;
+  /** Whose update rule runs. */
+  convention: Convention;
 }
 
-const ADAM_OPTIONS = [...BASE_OPTIONS, "beta1", "beta2", "epsilon", "amsgrad", "weightDecay"];
+const ADAM_OPTIONS = [...BASE_OPTIONS, "beta1", "beta2", "epsilon", "amsgrad", "weightDecay", "convention"];
 
 /**
- * Adam with PyTorch's formulas (see {@link adamUpdate}); epsilon defaults to PyTorch's 1e-8, not
- * Keras' 1e-7, because it sits where PyTorch puts it. Bias correction counts the updates of each
- * variable, as PyTorch does, so a variable that missed some steps is corrected for its own count.
+ * Adam, by default with PyTorch's formulas; with `convention: 'keras'`, Keras' (see
+ * {@link adamUpdate}). Epsilon defaults to each framework's own (1e-8 PyTorch, 1e-7 Keras), since
+ * each sits where its framework puts it. With PyTorch's convention the bias correction counts the
+ * updates of each variable, so a variable that missed some steps is corrected for its own count;
+ * with Keras' it counts the optimizer's updates (`iterations`), as Keras does.
  *
  * Slots per variable: `m`, `v`, and `vMax` with AMSGrad.
  *
  * @throws Error for a negative or non-finite learning rate, a beta outside [0, 1), epsilon <= 0,
- * negative weight decay, invalid clipping, or an unknown option name.
+ * negative weight decay, an unknown convention, invalid clipping, or an unknown option name.
  * @example
  * ```ts
  * const opt = new gt.optim.Adam({ learningRate: 1e-3 });
@@ -149,16 +202,18 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   /** Whether AMSGrad is used. */
   readonly amsgrad: boolean;
-  /** The coupled L2 weight decay. */
+  /** The weight decay (coupled with PyTorch's convention, decoupled with Keras'). */
   readonly weightDecay: number;
+  /** Whose update rule runs. */
+  readonly convention: Convention;
 
   constructor(options: AdamOptions = {}) {
     super("Adam", checkOptionNames("Adam", options, ADAM_OPTIONS), 0.001);
     const o = options as Record<string, unknown>;
-    const beta = (label: string, value: unknown): number => checkNumber("Adam", label, value, (b) => b >= 0 && b < 1, "in [0, 1)");
-    this.beta1 = beta("beta1", o.beta1 ?? 0.9);
-    this.beta2 = beta("beta2", o.beta2 ?? 0.999);
-    this.epsilon = positive("Adam", "epsilon", o.epsilon ?? 1e-8);
+    this.beta1 = fraction("Adam", "beta1", o.beta1 ?? 0.9);
+    this.beta2 = fraction("Adam", "beta2", o.beta2 ?? 0.999);
+    this.convention = checkConvention("Adam", o.convention);
+    this.epsilon = positive("Adam", "epsilon", o.epsilon ?? (this.convention === "keras" ? 1e-7 : 1e-8));
     this.amsgrad = checkBoolean("Adam", "amsgrad", o.amsgrad ?? false);
     this.weightDecay = nonNegative("Adam", "weight decay", o.weightDecay ?? 0);
   }
@@ -172,13 +227,14 @@ export class Adam extends Optimizer {
     return this.amsgrad ? ["m", "v", "vMax"] : ["m", "v"];
   }
 
-  protected hyperparameters(): Record<string, number | boolean> {
-    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, weightDecay: this.weightDecay };
+  protected hyperparameters(): Record<string, number | boolean | string> {
+    return { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad, weightDecay: this.weightDecay, convention: this.convention };
   }
 
   protected update(weight: FloatArray, grad: FloatArray, entry: SlotEntry, learningRate: number): SlotUpdate {
-    const { beta1, beta2, epsilon, amsgrad, weightDecay } = this;
-    const { weight: w, ...slots } = adamUpdate(weight, grad, entry.slots, entry.step, { learningRate, beta1, beta2, epsilon, amsgrad, weightDecay });
+    const { beta1, beta2, epsilon, amsgrad, weightDecay, convention } = this;
+    const step = convention === "keras" ? this.iterations : entry.step;
+    const { weight: w, ...slots } = adamUpdate(weight, grad, entry.slots, step, { learningRate, beta1, beta2, epsilon, amsgrad, weightDecay, convention });
     return { weight: w, slots };
   }
 }

@@ -269,7 +269,7 @@ export abstract class Optimizer {
   protected abstract slotNames(): readonly string[];
 
   /** The optimizer's own hyperparameters, for {@link getConfig}. */
-  protected abstract hyperparameters(): Record<string, number | boolean>;
+  protected abstract hyperparameters(): Record<string, number | boolean | string>;
 
   /**
    * The update rule for one variable: a pure function of its values, its (clipped) gradient, its

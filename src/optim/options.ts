@@ -29,8 +29,27 @@ export function positive(where: string, label: string, value: unknown): number {
   return checkNumber(where, label, value, (v) => v > 0, "> 0");
 }
 
+/** @internal A finite number in [0, 1), such as a decay rate β or ρ. */
+export function fraction(where: string, label: string, value: unknown): number {
+  return checkNumber(where, label, value, (v) => v >= 0 && v < 1, "in [0, 1)");
+}
+
 /** @internal A boolean. */
 export function checkBoolean(where: string, label: string, value: unknown): boolean {
   if (typeof value !== "boolean") throw new Error(`${where}: invalid ${label}: ${show(value)} (must be true or false)`);
   return value;
+}
+
+/**
+ * Whose update rule an optimizer runs: `'pytorch'` (the default, `torch.optim`'s formulas) or
+ * `'keras'` (`keras.optimizers`'). They differ in where the learning rate and ε sit, which matters
+ * once the learning rate changes or ε is not negligible.
+ */
+export type Convention = "pytorch" | "keras";
+
+/** @internal The `convention` option: `'pytorch'` (default) or `'keras'`. */
+export function checkConvention(where: string, value: unknown): Convention {
+  const c = value ?? "pytorch";
+  if (c !== "pytorch" && c !== "keras") throw new Error(`${where}: invalid convention: ${show(c)} (must be 'pytorch' or 'keras')`);
+  return c;
 }

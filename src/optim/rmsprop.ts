@@ -3,7 +3,8 @@
  * @module
  */
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
-import { checkBoolean, checkNumber, checkOptionNames, nonNegative, positive } from "./options.js";
+import { scaled } from "./gradients.js";
+import { checkBoolean, checkConvention, checkOptionNames, fraction, nonNegative, positive, type Convention } from "./options.js";
 import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link rmspropUpdate}. */
@@ -18,8 +19,10 @@ export interface RMSpropHyperparameters {
   momentum: number;
   /** Whether to divide by an estimate of the variance rather than of the raw second moment. */
   centered: boolean;
-  /** The coupled L2 factor: `weightDecay·w` is added to the gradient. */
+  /** The weight decay: coupled L2 (`weightDecay·w` added to the gradient) with PyTorch's convention, decoupled with Keras'. */
   weightDecay: number;
+  /** Whose update rule to run (default `'pytorch'`). */
+  convention?: Convention;
 }
 
 /** RMSprop's slots for one weight. */
@@ -28,21 +31,30 @@ export interface RMSpropSlots {
   squareAvg?: FloatArray;
   /** Running mean of g (centered only). */
   gradAvg?: FloatArray;
-  /** The momentum buffer (momentum > 0 only). */
+  /** PyTorch's momentum buffer of steps without the learning rate (momentum > 0, PyTorch's convention). */
   momentumBuffer?: FloatArray;
+  /** Keras' momentum buffer of steps with the learning rate in them (momentum > 0, Keras' convention). */
+  momentum?: FloatArray;
 }
 
 /**
  * One RMSprop step for one weight array, as a pure function (new arrays; the inputs are not
- * written). With `g ← grad + weightDecay·w` (PyTorch's `torch.optim.RMSprop`, whose `alpha` is
- * `rho` here), every average starting at 0:
+ * written). Every average starts at 0; `s ← ρ·s + (1 − ρ)·g²` and, when centered,
+ * `ḡ ← ρ·ḡ + (1 − ρ)·g`.
+ *
+ * `convention: 'pytorch'` (the default, `torch.optim.RMSprop`, whose `alpha` is `rho` here), with
+ * `g ← grad + weightDecay·w`:
  * ```
- * s ← ρ·s + (1 − ρ)·g²
- * centered: ḡ ← ρ·ḡ + (1 − ρ)·g;  d ← √(s − ḡ²) + ε     else: d ← √s + ε
+ * d ← √s + ε   (centered: √(s − ḡ²) + ε)
  * momentum m > 0: b ← m·b + g/d;  w ← w − lr·b            else: w ← w − lr·g/d
  * ```
- * Keras puts ε inside the square root (`√(s + ε)`) and the learning rate inside the momentum
- * buffer, so the two agree only approximately.
+ * `convention: 'keras'` (`keras.optimizers.RMSprop`), after the decoupled decay `w ← w − lr·wd·w`:
+ * ```
+ * d ← √(s + ε)   (centered: √(s − ḡ² + ε))
+ * momentum m > 0: b ← m·b + lr·g/d;  w ← w − b            else: w ← w − lr·g/d
+ * ```
+ * ε inside the root weighs as much as PyTorch's ε², and Keras' buffer carries the learning rate
+ * of each past step, as its SGD velocity does.
  *
  * @param weight - the current values.
  * @param grad - the gradient, as many elements.
@@ -63,7 +75,8 @@ export function rmspropUpdate(weight: FloatArray, grad: FloatArray, slots: RMSpr
   /** The new running mean of g². */
   squareAvg: FloatArray;
 } {
-  checkLengths("rmspropUpdate", weight, grad, { squareAvg: slots.squareAvg, gradAvg: slots.gradAvg, momentumBuffer: slots.momentumBuffer });
+  checkLengths("rmspropUpdate", weight, grad, { squareAvg: slots.squareAvg, gradAvg: slots.gradAvg, momentumBuffer: slots.momentumBuffer, momentum: slots.momentum });
+  if (hp.convention === "keras") return kerasRmspropUpdate(weight, grad, slots, hp);
   const { learningRate: lr, rho, epsilon, momentum, centered, weightDecay: wd } = hp;
   const n = weight.length;
   const w = allocateLike(weight);
@@ -96,20 +109,54 @@ export function rmspropUpdate(weight: FloatArray, grad: FloatArray, slots: RMSpr
   return out;
 }
 
+/** Keras' rule of {@link rmspropUpdate}: ε inside the root, the learning rate inside the momentum buffer. */
+function kerasRmspropUpdate(weight: FloatArray, grad: FloatArray, slots: RMSpropSlots, hp: RMSpropHyperparameters): ReturnType<typeof rmspropUpdate> {
+  const { learningRate: lr, rho, epsilon, momentum, centered, weightDecay: wd } = hp;
+  const w0 = wd === 0 ? weight : scaled(weight, 1 - lr * wd);
+  const n = weight.length;
+  const w = allocateLike(weight);
+  const s = allocateLike(weight);
+  const a = centered ? allocateLike(weight) : undefined;
+  const b = momentum > 0 ? allocateLike(weight) : undefined;
+  const { squareAvg: s0, gradAvg: a0, momentum: b0 } = slots;
+  for (let i = 0; i < n; i++) {
+    const g = grad[i];
+    s[i] = rho * (s0 === undefined ? 0 : s0[i]) + (1 - rho) * g * g;
+    let variance = s[i];
+    if (a !== undefined) {
+      a[i] = rho * (a0 === undefined ? 0 : a0[i]) + (1 - rho) * g;
+      variance -= a[i] * a[i];
+    }
+    const increment = (lr * g) / Math.sqrt(variance + epsilon);
+    if (b !== undefined) {
+      b[i] = momentum * (b0 === undefined ? 0 : b0[i]) + increment;
+      w[i] = w0[i] - b[i];
+    } else {
+      w[i] = w0[i] - increment;
+    }
+  }
+  const out: ReturnType<typeof rmspropUpdate> = { weight: w, squareAvg: s };
+  if (a !== undefined) out.gradAvg = a;
+  if (b !== undefined) out.momentum = b;
+  return out;
+}
+
 /** Options of {@link RMSprop}. */
 export interface RMSpropOptions extends OptimizerOptions {
   /** Step size, or a schedule (default 0.001, Keras' default). */
   learningRate?: OptimizerOptions["learningRate"];
   /** Decay of the running mean of g², in [0, 1) (default 0.9, Keras' default; PyTorch's `alpha`). */
   rho?: number;
-  /** Added to the denominator, > 0 (default 1e-8, PyTorch's, with PyTorch's placement). */
+  /** Added to the denominator, > 0 (default: 1e-8, PyTorch's, outside the root with PyTorch's convention; 1e-7, Keras', inside it with Keras'). */
   epsilon?: number;
   /** Momentum factor >= 0 (default 0). */
   momentum?: number;
   /** Divide by an estimate of the variance instead of the raw second moment (default false). */
   centered?: boolean;
-  /** Coupled L2 penalty added to the gradient (default 0). */
+  /** Weight decay (default 0): coupled L2 added to the gradient with PyTorch's convention, decoupled with Keras'. */
   weightDecay?: number;
+  /** Whose update rule to run: `'pytorch'` (default) or `'keras'` (see {@link rmspropUpdate}). */
+  convention?: Convention;
 }
 
 /** What {@link RMSprop.getConfig} returns. */
@@ -122,20 +169,26 @@ export interface RMSpropConfig extends OptimizerConfig {
   momentum: number;
   /** Whether the centered variant is used. */
   centered: boolean;
-  /** The coupled L2 weight decay. */
+  /** The weight decay (coupled with PyTorch's convention, decoupled with Keras'). */
   weightDecay: number;
+  /** Whose update rule runs. */
+  convention: Convention;
 }
 
-const RMSPROP_OPTIONS = [...BASE_OPTIONS, "rho", "epsilon", "momentum", "centered", "weightDecay"];
+const RMSPROP_OPTIONS = [...BASE_OPTIONS, "rho", "epsilon", "momentum", "centered", "weightDecay", "convention"];
 
 /**
- * RMSprop with PyTorch's formulas (see {@link rmspropUpdate}) and Keras' default learning rate
- * and rho. Epsilon defaults to 1e-8 (PyTorch's; it sits outside the square root as in PyTorch).
+ * RMSprop, by default with PyTorch's formulas; with `convention: 'keras'`, Keras' (see
+ * {@link rmspropUpdate}). The learning rate and rho default to Keras' (0.001, 0.9) in both;
+ * epsilon to each framework's own (1e-8 PyTorch, 1e-7 Keras), since each sits where its
+ * framework puts it.
  *
- * Slots per variable: `squareAvg`, plus `gradAvg` when centered and `momentumBuffer` with momentum.
+ * Slots per variable: `squareAvg`, plus `gradAvg` when centered, and with momentum
+ * `momentumBuffer` (PyTorch's convention) or `momentum` (Keras', which holds the learning rate).
  *
  * @throws Error for a negative or non-finite learning rate, rho outside [0, 1), epsilon <= 0,
- * negative momentum or weight decay, invalid clipping, or an unknown option name.
+ * negative momentum or weight decay, an unknown convention, invalid clipping, or an unknown
+ * option name.
  * @example
  * ```ts
  * const opt = new gt.optim.RMSprop({ learningRate: 1e-3, momentum: 0.9 });
@@ -151,14 +204,17 @@ export class RMSprop extends Optimizer {
   readonly momentum: number;
   /** Whether the variance estimate is centered. */
   readonly centered: boolean;
-  /** The coupled L2 weight decay. */
+  /** The weight decay (coupled with PyTorch's convention, decoupled with Keras'). */
   readonly weightDecay: number;
+  /** Whose update rule runs. */
+  readonly convention: Convention;
 
   constructor(options: RMSpropOptions = {}) {
     super("RMSprop", checkOptionNames("RMSprop", options, RMSPROP_OPTIONS), 0.001);
     const o = options as Record<string, unknown>;
-    this.rho = checkNumber("RMSprop", "rho", o.rho ?? 0.9, (r) => r >= 0 && r < 1, "in [0, 1)");
-    this.epsilon = positive("RMSprop", "epsilon", o.epsilon ?? 1e-8);
+    this.rho = fraction("RMSprop", "rho", o.rho ?? 0.9);
+    this.convention = checkConvention("RMSprop", o.convention);
+    this.epsilon = positive("RMSprop", "epsilon", o.epsilon ?? (this.convention === "keras" ? 1e-7 : 1e-8));
     this.momentum = nonNegative("RMSprop", "momentum", o.momentum ?? 0);
     this.centered = checkBoolean("RMSprop", "centered", o.centered ?? false);
     this.weightDecay = nonNegative("RMSprop", "weight decay", o.weightDecay ?? 0);
@@ -170,16 +226,17 @@ export class RMSprop extends Optimizer {
   }
 
   protected slotNames(): readonly string[] {
-    return ["squareAvg", ...(this.centered ? ["gradAvg"] : []), ...(this.momentum > 0 ? ["momentumBuffer"] : [])];
+    const buffer = this.convention === "keras" ? "momentum" : "momentumBuffer";
+    return ["squareAvg", ...(this.centered ? ["gradAvg"] : []), ...(this.momentum > 0 ? [buffer] : [])];
   }
 
-  protected hyperparameters(): Record<string, number | boolean> {
-    return { rho: this.rho, epsilon: this.epsilon, momentum: this.momentum, centered: this.centered, weightDecay: this.weightDecay };
+  protected hyperparameters(): Record<string, number | boolean | string> {
+    return { rho: this.rho, epsilon: this.epsilon, momentum: this.momentum, centered: this.centered, weightDecay: this.weightDecay, convention: this.convention };
   }
 
   protected update(weight: FloatArray, grad: FloatArray, entry: SlotEntry, learningRate: number): SlotUpdate {
-    const { rho, epsilon, momentum, centered, weightDecay } = this;
-    const { weight: w, ...slots } = rmspropUpdate(weight, grad, entry.slots, { learningRate, rho, epsilon, momentum, centered, weightDecay });
+    const { rho, epsilon, momentum, centered, weightDecay, convention } = this;
+    const { weight: w, ...slots } = rmspropUpdate(weight, grad, entry.slots, { learningRate, rho, epsilon, momentum, centered, weightDecay, convention });
     return { weight: w, slots: slots as Record<string, FloatArray> };
   }
 }

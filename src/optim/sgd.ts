@@ -6,7 +6,8 @@
 import { getBackend } from "../kernels/backend.js";
 import { sgdMomentumF32 } from "../kernels/wasm/index.js";
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
-import { checkBoolean, checkNumber, checkOptionNames, nonNegative } from "./options.js";
+import { scaled } from "./gradients.js";
+import { checkBoolean, checkConvention, checkNumber, checkOptionNames, nonNegative, type Convention } from "./options.js";
 import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
 
 /** Below this many float32 weights the copies into WebAssembly memory cost more than its SIMD saves. */
@@ -22,23 +23,31 @@ export interface SGDHyperparameters {
   dampening: number;
   /** Whether to step along `g + m·v` instead of `v`. */
   nesterov: boolean;
-  /** The coupled L2 factor: `weightDecay·w` is added to the gradient. */
+  /** The weight decay: coupled L2 (`weightDecay·w` added to the gradient) with PyTorch's convention, decoupled with Keras'. */
   weightDecay: number;
+  /** Whose update rule to run (default `'pytorch'`). */
+  convention?: Convention;
 }
 
 /**
  * One SGD step for one weight array, as a pure function: it returns new arrays and writes into
  * none of its arguments.
  *
- * With `g ← grad + weightDecay·w` (coupled L2, as PyTorch):
+ * `convention: 'pytorch'` (the default, `torch.optim.SGD`), with `g ← grad + weightDecay·w`
+ * (coupled L2):
  * - momentum 0: `w ← w − lr·g`
  * - momentum m: `v ← m·v + (1 − dampening)·g` (on the first step, `v ← g`); `w ← w − lr·v`
  * - nesterov: the same `v`, then `w ← w − lr·(g + m·v)`
  *
- * Keras writes momentum as `v ← m·v − lr·g; w ← w + v`: the same steps while the learning rate is
- * constant, different once a schedule changes it, because Keras' velocity has the old rates baked
- * in. Keras 3 also decouples weight decay (`w ← w − lr·wd·w` beside the step) rather than adding it
- * to the gradient.
+ * `convention: 'keras'` (`keras.optimizers.SGD`), after the decoupled decay `w ← w − lr·wd·w`,
+ * with `g` the gradient alone and `v` starting at 0 (there is no dampening):
+ * - momentum 0: `w ← w − lr·g`
+ * - momentum m: `v ← m·v − lr·g`; `w ← w + v`
+ * - nesterov: the same `v`, then `w ← w + m·v − lr·g`
+ *
+ * While the learning rate is constant the two momentum rules take the same steps (Keras' `v` is
+ * `−lr` times PyTorch's); once a schedule changes it they differ, because Keras' velocity keeps
+ * the old rates baked in while PyTorch's multiplies the whole velocity by today's.
  *
  * @param weight - the current values of the variable.
  * @param grad - its gradient, as many elements.
@@ -60,6 +69,7 @@ export function sgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatA
   velocity: FloatArray | undefined;
 } {
   checkLengths("sgdUpdate", weight, grad, { velocity });
+  if (hp.convention === "keras") return kerasSgdUpdate(weight, grad, velocity, hp);
   const { learningRate: lr, momentum: m, dampening, nesterov, weightDecay: wd } = hp;
   const n = weight.length;
   // Large float32 momentum steps run in WebAssembly SIMD, with the same bits as the loop below.
@@ -84,6 +94,32 @@ export function sgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatA
   return { weight: w, velocity: v };
 }
 
+/** Keras' rule of {@link sgdUpdate}: the velocity holds `−lr·g` terms, so the rate of each past step stays in it. */
+function kerasSgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatArray | undefined, hp: SGDHyperparameters): { weight: FloatArray; velocity: FloatArray | undefined } {
+  const { learningRate: lr, momentum: m, nesterov, weightDecay: wd } = hp;
+  const w0 = wd === 0 ? weight : scaled(weight, 1 - lr * wd);
+  const n = weight.length;
+  // PyTorch's kernel runs Keras' rule exactly with its learning rate −1 and the gradient's share
+  // −lr: v ← m·v − lr·g, w ← w + v (same doubles, same rounding). Nesterov has no such mapping.
+  if (m !== 0 && !nesterov && w0 instanceof Float32Array && grad instanceof Float32Array && (velocity === undefined || velocity instanceof Float32Array)
+    && n >= WASM_MIN_ELEMENTS && getBackend() === "wasm") {
+    return sgdMomentumF32(w0, grad, velocity ?? new Float32Array(n), -1, m, -lr, 0, false);
+  }
+  const w = allocateLike(weight);
+  if (m === 0) {
+    for (let i = 0; i < n; i++) w[i] = w0[i] - lr * grad[i];
+    return { weight: w, velocity: undefined };
+  }
+  const v = allocateLike(weight);
+  for (let i = 0; i < n; i++) {
+    v[i] = m * (velocity === undefined ? 0 : velocity[i]) - lr * grad[i];
+    // Read back the stored velocity, so float32 steps use the value the next step will see.
+    const vi = v[i];
+    w[i] = w0[i] + (nesterov ? m * vi - lr * grad[i] : vi);
+  }
+  return { weight: w, velocity: v };
+}
+
 /** Options of {@link SGD}. */
 export interface SGDOptions extends OptimizerOptions {
   /** Step size, or a schedule (default 0.01). */
@@ -94,8 +130,13 @@ export interface SGDOptions extends OptimizerOptions {
   nesterov?: boolean;
   /** Fraction in [0, 1] of the gradient left out of the velocity from the second step on (default 0). */
   dampening?: number;
-  /** Coupled L2 penalty: `weightDecay·w` is added to the gradient (default 0). */
+  /** Weight decay (default 0): coupled L2 (`weightDecay·w` added to the gradient) with PyTorch's convention, decoupled (`w ← w − lr·wd·w`) with Keras'. */
   weightDecay?: number;
+  /**
+   * Whose update rule to run: `'pytorch'` (default) or `'keras'` (see {@link sgdUpdate}). They
+   * agree while the learning rate is constant and differ after it changes. Keras' has no dampening.
+   */
+  convention?: Convention;
 }
 
 /** What {@link SGD.getConfig} returns. */
@@ -106,21 +147,27 @@ export interface SGDConfig extends OptimizerConfig {
   nesterov: boolean;
   /** The dampening. */
   dampening: number;
-  /** The coupled L2 weight decay. */
+  /** The weight decay (coupled with PyTorch's convention, decoupled with Keras'). */
   weightDecay: number;
+  /** Whose update rule runs. */
+  convention: Convention;
 }
 
-const SGD_OPTIONS = [...BASE_OPTIONS, "momentum", "nesterov", "dampening", "weightDecay"];
+const SGD_OPTIONS = [...BASE_OPTIONS, "momentum", "nesterov", "dampening", "weightDecay", "convention"];
 
 /**
- * Stochastic gradient descent, optionally with momentum (PyTorch's formulation, as in the
- * article): see {@link sgdUpdate} for the formulas and how Keras differs.
+ * Stochastic gradient descent, optionally with momentum: by default PyTorch's formulation, as in
+ * the article, `v ← m·v + g; w ← w − lr·v`; with `convention: 'keras'`, Keras'
+ * `v ← m·v − lr·g; w ← w + v`. See {@link sgdUpdate} for every formula.
  *
- * The velocity is a slot named `velocity`, kept per variable when momentum > 0.
+ * The velocity is a slot kept per variable when momentum > 0: `velocity` with PyTorch's
+ * convention, `momentum` (Keras' name) with Keras', so state saved under one convention cannot be
+ * restored into the other, where it would mean something else.
  *
  * @throws Error, in PyTorch's style, for a learning rate that is negative or not finite, negative
  * momentum, dampening outside [0, 1], Nesterov without momentum or with dampening, negative weight
- * decay, invalid clipping, or an unknown option name (`lr`, `learning_rate`, … list the known ones).
+ * decay, dampening with Keras' convention, an unknown convention, invalid clipping, or an unknown
+ * option name (`lr`, `learning_rate`, … list the known ones).
  * @example
  * ```ts
  * const opt = new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 });
@@ -136,8 +183,10 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
   /** The dampening of the gradient's share in the velocity. */
   readonly dampening: number;
-  /** The coupled L2 weight decay. */
+  /** The weight decay (coupled with PyTorch's convention, decoupled with Keras'). */
   readonly weightDecay: number;
+  /** Whose update rule runs. */
+  readonly convention: Convention;
 
   constructor(options: SGDOptions = {}) {
     super("SGD", checkOptionNames("SGD", options, SGD_OPTIONS), 0.01);
@@ -149,6 +198,8 @@ export class SGD extends Optimizer {
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw new Error(`SGD: Nesterov momentum requires momentum > 0 and dampening 0, got momentum ${this.momentum} and dampening ${this.dampening}`);
     }
+    this.convention = checkConvention("SGD", o.convention);
+    if (this.convention === "keras" && this.dampening !== 0) throw new Error(`SGD: dampening is PyTorch's; Keras' convention has none, got dampening ${this.dampening} with convention 'keras'`);
   }
 
   /** The hyperparameters, as options that rebuild an equal optimizer. */
@@ -157,15 +208,21 @@ export class SGD extends Optimizer {
   }
 
   protected slotNames(): readonly string[] {
-    return this.momentum > 0 ? ["velocity"] : [];
+    return this.momentum > 0 ? [this.velocitySlot()] : [];
   }
 
-  protected hyperparameters(): Record<string, number | boolean> {
-    return { momentum: this.momentum, nesterov: this.nesterov, dampening: this.dampening, weightDecay: this.weightDecay };
+  protected hyperparameters(): Record<string, number | boolean | string> {
+    return { momentum: this.momentum, nesterov: this.nesterov, dampening: this.dampening, weightDecay: this.weightDecay, convention: this.convention };
   }
 
   protected update(weight: FloatArray, grad: FloatArray, entry: SlotEntry, learningRate: number): SlotUpdate {
-    const r = sgdUpdate(weight, grad, entry.slots.velocity, { learningRate, momentum: this.momentum, dampening: this.dampening, nesterov: this.nesterov, weightDecay: this.weightDecay });
-    return { weight: r.weight, slots: r.velocity === undefined ? {} : { velocity: r.velocity } };
+    const slot = this.velocitySlot();
+    const { momentum, dampening, nesterov, weightDecay, convention } = this;
+    const r = sgdUpdate(weight, grad, entry.slots[slot], { learningRate, momentum, dampening, nesterov, weightDecay, convention });
+    return { weight: r.weight, slots: r.velocity === undefined ? {} : { [slot]: r.velocity } };
+  }
+
+  private velocitySlot(): string {
+    return this.convention === "keras" ? "momentum" : "velocity";
   }
 }

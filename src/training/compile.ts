@@ -4,32 +4,62 @@
  */
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { describe } from "../tensor/tensor.js";
-import * as losses from "../losses/losses.js";
-import { accuracy } from "../losses/metrics.js";
-import { Adam, Optimizer, RMSprop, SGD } from "../optim/index.js";
+import * as losses from "../losses/index.js";
+import * as metricFns from "../losses/metrics.js";
+import { precisionCounts, recallCounts } from "../losses/confusion.js";
+import { Adadelta, Adagrad, Adam, Adamax, AdamW, Optimizer, RMSprop, SGD } from "../optim/index.js";
 import { camelCase, checkOptions } from "../layers/options.js";
 
 /** A loss or metric: true values and predictions in, a scalar out (the batch mean). */
 export type LossOrMetricFn = (yTrue: TensorLike, yPred: Tensor) => Tensor;
 
+/** The optimizers `compile` knows by name (Keras' names), each with its defaults. */
+export type OptimizerName = "sgd" | "adam" | "rmsprop" | "adagrad" | "adadelta" | "adamax" | "adamw";
+
 /** The losses `compile` knows by name (Keras' snake_case and `'mse'` are accepted too). */
-export type LossName = "meanSquaredError" | "sparseCategoricalCrossentropy" | "categoricalCrossentropy" | "binaryCrossentropy";
+export type LossName =
+  | "meanSquaredError" | "sparseCategoricalCrossentropy" | "categoricalCrossentropy" | "binaryCrossentropy"
+  | "meanAbsoluteError" | "huber" | "kullbackLeiblerDivergence" | "hinge" | "cosineSimilarity";
+
+/** Keras' other spellings of the loss names, accepted by `compile` (case-insensitive). */
+export type LossAlias =
+  | "mse" | "mean_squared_error" | "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy"
+  | "mae" | "mean_absolute_error" | "kld" | "kl_divergence" | "kullback_leibler_divergence" | "cosine_similarity";
 
 /** Options of `model.compile`. */
 export interface CompileOptions {
-  /** An optimizer (`new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 })`), or `'sgd'`, `'adam'`, `'rmsprop'` with defaults. */
-  optimizer: Optimizer | "sgd" | "adam" | "rmsprop";
+  /** An optimizer (`new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 })`), or a name for one with its defaults. */
+  optimizer: Optimizer | OptimizerName;
   /** A loss name, or a function `(yTrue, yPred) => scalar`. */
-  loss: LossName | "mse" | "mean_squared_error" | "sparse_categorical_crossentropy" | "categorical_crossentropy" | "binary_crossentropy" | LossOrMetricFn;
-  /** `'accuracy'` (or `'acc'`), a loss name, or functions; logged under their name (a function's `.name`). */
-  metrics?: (string | LossOrMetricFn)[];
+  loss: LossName | LossAlias | LossOrMetricFn;
+  /**
+   * Metric names (`'accuracy'` or `'acc'`, `'binaryAccuracy'`, `'categoricalAccuracy'`,
+   * `'sparseTopKCategoricalAccuracy'`, `'precision'`, `'recall'`, a loss name such as `'mse'` or
+   * `'mae'`, each also in Keras' snake_case) or functions; logged under the name given (a
+   * function's `.name`).
+   */
+  metrics?: (MetricName | LossName | LossAlias | (string & {}) | LossOrMetricFn)[];
+}
+
+/** The metrics `compile` knows by name besides the losses (Keras' snake_case is accepted too). */
+export type MetricName = "accuracy" | "acc" | "binaryAccuracy" | "categoricalAccuracy" | "sparseTopKCategoricalAccuracy" | "precision" | "recall";
+
+/**
+ * @internal A compiled metric. `counts` gives a batch's `[numerator, denominator]`; an epoch's
+ * value is Σnumerator / Σdenominator (0 when Σdenominator is 0). For a mean metric that is
+ * `[batch value · rows, rows]`, the mean over samples; for precision and recall, the counts.
+ */
+export interface CompiledMetric {
+  name: string;
+  fn: LossOrMetricFn;
+  counts: (yTrue: TensorLike, yPred: Tensor) => [number, number];
 }
 
 /** @internal What `compile` leaves on the model for `fit` and `evaluate`. */
 export interface CompiledState {
   optimizer: Optimizer;
   loss: LossOrMetricFn;
-  metrics: { name: string; fn: LossOrMetricFn }[];
+  metrics: CompiledMetric[];
 }
 
 const LOSSES: Record<LossName, LossOrMetricFn> = {
@@ -37,8 +67,20 @@ const LOSSES: Record<LossName, LossOrMetricFn> = {
   sparseCategoricalCrossentropy: (t, p) => losses.sparseCategoricalCrossentropy(t, p),
   categoricalCrossentropy: (t, p) => losses.categoricalCrossentropy(t, p),
   binaryCrossentropy: (t, p) => losses.binaryCrossentropy(t, p),
+  meanAbsoluteError: losses.meanAbsoluteError,
+  huber: (t, p) => losses.huber(t, p),
+  kullbackLeiblerDivergence: losses.kullbackLeiblerDivergence,
+  hinge: losses.hinge,
+  cosineSimilarity: losses.cosineSimilarity,
 };
-const LOSS_ALIASES: Record<string, LossName> = { mse: "meanSquaredError" };
+/** Names that are not the camelCase of a loss name, lower-cased. */
+const LOSS_ALIASES: Record<string, LossName> = {
+  mse: "meanSquaredError",
+  mae: "meanAbsoluteError",
+  kld: "kullbackLeiblerDivergence",
+  kl_divergence: "kullbackLeiblerDivergence",
+  huber_loss: "huber",
+};
 
 /** The loss names {@link getLoss} knows. */
 export const LOSS_NAMES = Object.keys(LOSSES) as LossName[];
@@ -55,30 +97,60 @@ export function getLoss(loss: string | LossOrMetricFn): LossOrMetricFn {
   if (typeof loss === "function") return loss;
   const key = typeof loss === "string" ? (LOSS_ALIASES[loss.toLowerCase()] ?? camelCase(loss)) : undefined;
   if (key === undefined || !Object.hasOwn(LOSSES, key)) {
-    throw new Error(`compile: unknown loss ${typeof loss === "string" ? JSON.stringify(loss) : describe(loss)}; known losses: ${LOSS_NAMES.join(", ")} (also 'mse' and Keras' snake_case names), or pass a function (yTrue, yPred) => scalar tensor`);
+    throw new Error(`compile: unknown loss ${typeof loss === "string" ? JSON.stringify(loss) : describe(loss)}; known losses: ${LOSS_NAMES.join(", ")} (also 'mse', 'mae', 'kld' and Keras' snake_case names), or pass a function (yTrue, yPred) => scalar tensor`);
   }
   return LOSSES[key as LossName];
 }
 
-function getMetric(metric: string | LossOrMetricFn, index: number): { name: string; fn: LossOrMetricFn } {
-  if (typeof metric === "function") return { name: metric.name || `metric_${index}`, fn: metric };
-  if (metric === "accuracy" || metric === "acc") return { name: metric, fn: accuracy };
+/** Metrics by name with their epoch accumulation; mean metrics are weighted by rows. */
+const METRICS: Record<Exclude<MetricName, "acc">, { fn: LossOrMetricFn; counts?: CompiledMetric["counts"] }> = {
+  accuracy: { fn: metricFns.accuracy },
+  binaryAccuracy: { fn: (t, p) => metricFns.binaryAccuracy(t, p) },
+  categoricalAccuracy: { fn: metricFns.categoricalAccuracy },
+  sparseTopKCategoricalAccuracy: { fn: (t, p) => metricFns.sparseTopKCategoricalAccuracy(t, p) },
+  precision: { fn: (t, p) => metricFns.precision(t, p), counts: (t, p) => precisionCounts(t, p) },
+  recall: { fn: (t, p) => metricFns.recall(t, p), counts: (t, p) => recallCounts(t, p) },
+};
+
+/** The metric names {@link getMetric} knows besides the losses. */
+const METRIC_NAMES = Object.keys(METRICS);
+
+/** A batch mean as ratio parts: its value times the batch's rows, over the rows. */
+function meanCounts(fn: LossOrMetricFn): CompiledMetric["counts"] {
+  return (t, p) => {
+    const rows = p.rank === 0 ? 1 : p.shape[0];
+    return [fn(t, p).item() * rows, rows];
+  };
+}
+
+function getMetric(metric: string | LossOrMetricFn, index: number): CompiledMetric {
+  if (typeof metric === "function") return { name: metric.name || `metric_${index}`, fn: metric, counts: meanCounts(metric) };
   if (typeof metric === "string") {
+    const key = metric.toLowerCase() === "acc" ? "accuracy" : camelCase(metric);
+    if (Object.hasOwn(METRICS, key)) {
+      const { fn, counts } = METRICS[key as keyof typeof METRICS];
+      return { name: metric, fn, counts: counts ?? meanCounts(fn) };
+    }
     try {
-      return { name: metric, fn: getLoss(metric) };
+      const fn = getLoss(metric);
+      return { name: metric, fn, counts: meanCounts(fn) };
     } catch {
       // fall through to the metric error, which lists the metric names
     }
   }
-  throw new Error(`compile: unknown metric ${typeof metric === "string" ? JSON.stringify(metric) : describe(metric)}; known metrics: 'accuracy' (or 'acc'), the loss names (${LOSS_NAMES.join(", ")}), or a function (yTrue, yPred) => scalar tensor`);
+  throw new Error(`compile: unknown metric ${typeof metric === "string" ? JSON.stringify(metric) : describe(metric)}; known metrics: 'accuracy' (or 'acc'), ${METRIC_NAMES.filter((n) => n !== "accuracy").map((n) => `'${n}'`).join(", ")} (also in Keras' snake_case), the loss names (${LOSS_NAMES.join(", ")}, 'mse', 'mae'), or a function (yTrue, yPred) => scalar tensor`);
 }
+
+const OPTIMIZERS: Record<OptimizerName, () => Optimizer> = {
+  sgd: () => new SGD(), adam: () => new Adam(), rmsprop: () => new RMSprop(), adagrad: () => new Adagrad(),
+  adadelta: () => new Adadelta(), adamax: () => new Adamax(), adamw: () => new AdamW(),
+};
 
 function getOptimizer(optimizer: unknown): Optimizer {
   if (optimizer instanceof Optimizer) return optimizer;
-  if (optimizer === "sgd") return new SGD();
-  if (optimizer === "adam") return new Adam();
-  if (optimizer === "rmsprop") return new RMSprop();
-  throw new Error(`compile: optimizer must be an optimizer such as new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 }) or one of 'sgd', 'adam', 'rmsprop', got ${typeof optimizer === "string" ? JSON.stringify(optimizer) : describe(optimizer)}`);
+  if (typeof optimizer === "string" && Object.hasOwn(OPTIMIZERS, optimizer.toLowerCase())) return OPTIMIZERS[optimizer.toLowerCase() as OptimizerName]();
+  const names = Object.keys(OPTIMIZERS).map((n) => `'${n}'`).join(", ");
+  throw new Error(`compile: optimizer must be an optimizer such as new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 }) or one of ${names}, got ${typeof optimizer === "string" ? JSON.stringify(optimizer) : describe(optimizer)}`);
 }
 
 /**

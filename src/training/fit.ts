@@ -130,8 +130,8 @@ export async function fitModel(model: Model, x: Tensor, y: Tensor, options: FitO
           progress?.interrupt();
           throw e instanceof NonFiniteLossError ? atBatch(e, epoch, epochs, batch, steps) : e;
         }
-        means.add("loss", step.loss.item(), size);
-        for (const m of compiled.metrics) means.add(m.name, m.fn(yb, step.predictions).item(), size);
+        means.add("loss", step.loss.item() * size, size);
+        for (const m of compiled.metrics) means.add(m.name, ...m.counts(yb, step.predictions));
         await callbacks.call("onBatchEnd", batch, means.logs());
         if (model.stopTraining) break;
         await nextTick();
@@ -165,25 +165,32 @@ function evaluateCompiled(model: Model, compiled: CompiledState, x: Tensor, y: T
     const size = Math.min(batchSize, n - start);
     const [xb, yb] = [slice(x, [start], [size]), slice(y, [start], [size])];
     const predictions = model.call(xb, { training: false });
-    means.add("loss", compiled.loss(yb, predictions).item(), size);
-    for (const m of compiled.metrics) means.add(m.name, m.fn(yb, predictions).item(), size);
+    means.add("loss", compiled.loss(yb, predictions).item() * size, size);
+    for (const m of compiled.metrics) means.add(m.name, ...m.counts(yb, predictions));
   }
   return means.logs();
 }
 
-/** Means weighted by batch size, accumulated in float64: each epoch's `loss` is the mean over its samples. */
+/**
+ * Ratios of sums accumulated in float64: `loss` and mean metrics add `value · rows` over `rows`,
+ * so each epoch's value is the mean over its samples; precision and recall add their counts, so
+ * theirs is the ratio over the epoch (Keras' stateful metrics), 0 while the denominator is 0.
+ */
 class RunningMeans {
-  private readonly sums = new Map<string, number>();
-  private readonly counts = new Map<string, number>();
+  private readonly numerators = new Map<string, number>();
+  private readonly denominators = new Map<string, number>();
 
-  add(name: string, value: number, weight: number): void {
-    this.sums.set(name, (this.sums.get(name) ?? 0) + value * weight);
-    this.counts.set(name, (this.counts.get(name) ?? 0) + weight);
+  add(name: string, numerator: number, denominator: number): void {
+    this.numerators.set(name, (this.numerators.get(name) ?? 0) + numerator);
+    this.denominators.set(name, (this.denominators.get(name) ?? 0) + denominator);
   }
 
   logs(): Logs {
     const out: Logs = {};
-    for (const [name, sum] of this.sums) out[name] = sum / (this.counts.get(name) as number);
+    for (const [name, sum] of this.numerators) {
+      const d = this.denominators.get(name) as number;
+      out[name] = d === 0 ? 0 : sum / d;
+    }
     return out;
   }
 }

@@ -219,7 +219,7 @@ describe("loading checks everything and says what is wrong", () => {
   });
 
   it("checks the optimizer and the training state", () => {
-    expect(load(edited((m) => (m.optimizer!.className = "Adagrad")))).toThrow('fromMemory: manifest.optimizer.className must be one of SGD, Adam, RMSprop, got "Adagrad"');
+    expect(load(edited((m) => (m.optimizer!.className = "Adafactor")))).toThrow('fromMemory: manifest.optimizer.className must be one of SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax, AdamW, got "Adafactor"');
     expect(load(edited((m) => (m.optimizer!.config.lr = 0.1)))).toThrow("fromMemory: manifest.optimizer.config does not rebuild: SGD: unknown option 'lr' (did you mean 'learningRate'?)");
     expect(load(edited((m) => (m.training!.epoch = -2)))).toThrow("fromMemory: manifest.training.epoch must be an integer >= 0, got -2");
     expect(load(edited((m) => ((m as unknown as Record<string, unknown>).extra = 1)))).toThrow('fromMemory: the manifest has an unknown field "extra"; known fields: format, formatVersion, architecture, weightsByteLength, checksum, weights, weightsFile, optimizer, training, manifestChecksum');

@@ -19,6 +19,12 @@ const optimizers: [string, () => gt.optim.Optimizer][] = [
   ["SGD with Nesterov momentum", () => new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true })],
   ["Adam with a decaying learning rate", () => new gt.optim.Adam({ learningRate: gt.optim.exponentialDecay({ initialLearningRate: 0.01, decaySteps: 5, decayRate: 0.8 }) })],
   ["RMSprop, centered, with momentum", () => new gt.optim.RMSprop({ learningRate: 0.005, centered: true, momentum: 0.5 })],
+  ["Adagrad", () => new gt.optim.Adagrad({ learningRate: 0.05 })],
+  ["Adadelta", () => new gt.optim.Adadelta({ learningRate: 1 })],
+  ["Adamax with a decaying learning rate", () => new gt.optim.Adamax({ learningRate: gt.optim.exponentialDecay({ initialLearningRate: 0.01, decaySteps: 5, decayRate: 0.8 }) })],
+  ["SGD with Keras' momentum and a schedule", () => new gt.optim.SGD({ learningRate: gt.optim.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 5, decayRate: 0.8 }), momentum: 0.9, convention: "keras" })],
+  ["RMSprop with Keras' rule and momentum", () => new gt.optim.RMSprop({ learningRate: 0.005, momentum: 0.5, convention: "keras" })],
+  ["AdamW with AMSGrad", () => new gt.optim.AdamW({ learningRate: 0.01, weightDecay: 0.1, amsgrad: true })],
 ];
 
 function expectSameRun(a: { model: gt.Model; optimizer: gt.optim.Optimizer }, b: { model: gt.Model; optimizer: gt.optim.Optimizer }) {

@@ -164,6 +164,13 @@ describe("getState / setState", () => {
     ["SGD", () => new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true })],
     ["Adam", () => new gt.optim.Adam({ learningRate: 0.05, amsgrad: true })],
     ["RMSprop", () => new gt.optim.RMSprop({ learningRate: 0.01, momentum: 0.9, centered: true })],
+    ["SGD (Keras' convention)", () => new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true, convention: "keras" })],
+    ["Adam (Keras' convention)", () => new gt.optim.Adam({ learningRate: 0.05, amsgrad: true, convention: "keras" })],
+    ["RMSprop (Keras' convention)", () => new gt.optim.RMSprop({ learningRate: 0.01, momentum: 0.9, centered: true, convention: "keras" })],
+    ["Adagrad", () => new gt.optim.Adagrad({ learningRate: 0.1 })],
+    ["Adadelta", () => new gt.optim.Adadelta({ learningRate: 1 })],
+    ["Adamax", () => new gt.optim.Adamax({ learningRate: 0.05 })],
+    ["AdamW", () => new gt.optim.AdamW({ learningRate: 0.05, weightDecay: 0.1 })],
   ];
 
   for (const [name, make] of optimizers) {
@@ -265,10 +272,10 @@ describe("getConfig", () => {
   it("returns the hyperparameters, which rebuild an equal optimizer", () => {
     const schedule = gt.optim.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5 });
     const sgd = new gt.optim.SGD({ learningRate: schedule, momentum: 0.9, nesterov: true, clipNorm: 2 });
-    expect(sgd.getConfig()).toEqual({ learningRate: schedule, momentum: 0.9, nesterov: true, dampening: 0, weightDecay: 0, clipNorm: 2 });
+    expect(sgd.getConfig()).toEqual({ learningRate: schedule, momentum: 0.9, nesterov: true, dampening: 0, weightDecay: 0, convention: "pytorch", clipNorm: 2 });
     expect(new gt.optim.SGD(sgd.getConfig()).getConfig()).toEqual(sgd.getConfig());
-    expect(new gt.optim.Adam().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false, weightDecay: 0 });
-    expect(new gt.optim.RMSprop().getConfig()).toEqual({ learningRate: 0.001, rho: 0.9, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0 });
+    expect(new gt.optim.Adam().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, amsgrad: false, weightDecay: 0, convention: "pytorch" });
+    expect(new gt.optim.RMSprop().getConfig()).toEqual({ learningRate: 0.001, rho: 0.9, epsilon: 1e-8, momentum: 0, centered: false, weightDecay: 0, convention: "pytorch" });
   });
 });
 

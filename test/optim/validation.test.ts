@@ -33,7 +33,7 @@ describe("SGD", () => {
 
   it("unknown option names list the known ones and suggest the likely one", () => {
     expect(() => sgd({ lr: 0.1 })).toThrow(
-      /^SGD: unknown option 'lr' \(did you mean 'learningRate'\?\); known options: learningRate, clipNorm, clipValue, globalClipNorm, momentum, nesterov, dampening, weightDecay$/,
+      /^SGD: unknown option 'lr' \(did you mean 'learningRate'\?\); known options: learningRate, clipNorm, clipValue, globalClipNorm, momentum, nesterov, dampening, weightDecay, convention$/,
     );
     expect(() => sgd({ learning_rate: 0.1 })).toThrow(/SGD: unknown option 'learning_rate' \(did you mean 'learningRate'\?\)/);
     expect(() => sgd({ weight_decay: 0.1 })).toThrow(/did you mean 'weightDecay'\?/);
