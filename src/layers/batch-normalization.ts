@@ -28,25 +28,51 @@ export interface BatchNormalizationOptions extends LayerOptions {
   center?: boolean;
   /** Whether to multiply by the trainable scale gamma (default true). */
   scale?: boolean;
+  /** Initializer of beta (default `'zeros'`). */
   betaInitializer?: InitializerSpec;
+  /** Initializer of gamma (default `'ones'`). */
   gammaInitializer?: InitializerSpec;
+  /** Initializer of the moving mean (default `'zeros'`). */
   movingMeanInitializer?: InitializerSpec;
+  /** Initializer of the moving variance (default `'ones'`). */
   movingVarianceInitializer?: InitializerSpec;
+}
+
+/** The initializers of a batch normalization layer's four weights. */
+export interface BatchNormalizationInitializers {
+  /** Of beta. */
+  beta: InitializerSpec;
+  /** Of gamma. */
+  gamma: InitializerSpec;
+  /** Of the moving mean. */
+  movingMean: InitializerSpec;
+  /** Of the moving variance. */
+  movingVariance: InitializerSpec;
 }
 
 const KNOWN = ["axis", "momentum", "epsilon", "center", "scale", "betaInitializer", "gammaInitializer", "movingMeanInitializer", "movingVarianceInitializer", "name", "inputShape", "trainable", "dtype"];
 
 /** The batch normalization layer. Weights, in order: gamma, beta (trainable), movingMean, movingVariance (not). */
 export class BatchNormalization extends Layer {
+  /** The feature axis (negative counts from the end). */
   readonly axis: number;
+  /** The moving averages' decay. */
   readonly momentum: number;
+  /** Added to the variance before the square root. */
   readonly epsilon: number;
+  /** Whether beta is added. */
   readonly center: boolean;
+  /** Whether gamma multiplies. */
   readonly scale: boolean;
-  readonly initializers: { beta: InitializerSpec; gamma: InitializerSpec; movingMean: InitializerSpec; movingVariance: InitializerSpec };
+  /** The weights' initializers. */
+  readonly initializers: BatchNormalizationInitializers;
+  /** The trainable scale `[features]`, once built (when `scale`). */
   gamma: Variable | undefined;
+  /** The trainable offset `[features]`, once built (when `center`). */
   beta: Variable | undefined;
+  /** The moving mean `[features]` (not trainable), once built. */
   movingMean: Variable | undefined;
+  /** The moving variance `[features]` (not trainable), once built. */
   movingVariance: Variable | undefined;
 
   /** @throws Error for an option out of range or unknown. */

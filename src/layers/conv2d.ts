@@ -44,15 +44,25 @@ const KNOWN = ["filters", "kernelSize", "strides", "padding", "dilationRate", "a
 
 /** A 2-D convolution over batches of images `[batch, height, width, channels]`. */
 export class Conv2D extends Layer {
+  /** The number of output channels. */
   readonly filters: number;
+  /** The window, `[height, width]`. */
   readonly kernelSize: [number, number];
+  /** The steps, `[h, w]`. */
   readonly strides: [number, number];
+  /** `'valid'`, `'same'` or explicit. */
   readonly padding: Padding;
+  /** The distance between the kernel's taps, `[h, w]`. */
   readonly dilationRate: [number, number];
+  /** The activation's name. */
   readonly activation: ActivationName;
+  /** Whether the layer adds a bias. */
   readonly useBias: boolean;
+  /** The kernel's initializer. */
   readonly kernelInitializer: InitializerSpec;
+  /** The bias' initializer. */
   readonly biasInitializer: InitializerSpec;
+  /** The seed of the weights' draws, if given. */
   readonly seed: Seed | undefined;
   /** `[kh, kw, inChannels, filters]`, once built. */
   kernel: Variable | undefined;

@@ -26,6 +26,6 @@ export {
   GlobalMaxPooling2D, globalMaxPooling2d, type Pooling2DOptions,
 } from "./pooling.js";
 export { Reshape, reshape, type ReshapeOptions } from "./reshape.js";
-export { BatchNormalization, batchNormalization, type BatchNormalizationOptions } from "./batch-normalization.js";
+export { BatchNormalization, batchNormalization, type BatchNormalizationOptions, type BatchNormalizationInitializers } from "./batch-normalization.js";
 export { Model, sequential, type ModelOptions, type ModelConfig, type PredictOptions } from "./model.js";
 export { layerFromConfig, modelFromConfig } from "./serialize.js";

@@ -25,8 +25,11 @@ const POOL_KNOWN = ["poolSize", "strides", "padding", "name", "inputShape", "tra
 
 /** What max and average pooling layers share: the window and its checks. */
 abstract class Pooling2D extends Layer {
+  /** The window, `[height, width]`. */
   readonly poolSize: [number, number];
+  /** The steps, `[h, w]`. */
   readonly strides: [number, number];
+  /** `'valid'`, `'same'` or explicit. */
   readonly padding: Padding;
 
   protected constructor(options: Pooling2DOptions, prefix: string) {

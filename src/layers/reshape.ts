@@ -16,6 +16,7 @@ export interface ReshapeOptions extends LayerOptions {
 
 /** The reshape layer: keeps the batch dimension, gives each sample `targetShape`. */
 export class Reshape extends Layer {
+  /** The shape of one sample after the layer; -1 is inferred. */
   readonly targetShape: readonly number[];
 
   /** @throws Error when `targetShape` is not positive integers with at most one -1. */

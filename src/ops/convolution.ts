@@ -66,10 +66,15 @@ export function conv2d(x: TensorLike, filter: TensorLike, strides: number | [num
 
 /** Arguments of the fused convolution `gt.fused.conv2d`, as TF.js' `tf.fused.conv2d`. */
 export interface FusedConv2dArgs {
+  /** The input, `[batch, height, width, inChannels]` (or one image, rank 3). */
   x: TensorLike;
+  /** `[filterHeight, filterWidth, inChannels, outChannels]`. */
   filter: TensorLike;
+  /** A number or `[h, w]` (default 1). */
   strides?: number | [number, number];
+  /** `'valid'` (default), `'same'` or `[[top, bottom], [left, right]]`. */
   padding?: Padding;
+  /** A number or `[h, w]` (default 1). */
   dilations?: number | [number, number];
   /** Added to every output pixel: shape `[outChannels]`. */
   bias?: TensorLike;

@@ -12,6 +12,7 @@ import { reshape } from "./shape.js";
 
 /** The result of {@link moments}. */
 export interface Moments {
+  /** The mean over the axes. */
   mean: Tensor;
   /** The biased variance: the mean squared deviation, divided by n (not n − 1). */
   variance: Tensor;

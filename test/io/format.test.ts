@@ -214,8 +214,8 @@ describe("loading checks everything and says what is wrong", () => {
     expect(load(f64)).toThrow(/lies outside|overlap|layer '.*': weight 'bias' is float32 in the architecture but float64 in the weights/);
     const renamed = edited((m) => (m.weights[0].name = "other/kernel"));
     expect(load(renamed)).toThrow(`fromMemory: layer '${layer0}' has a weight 'kernel' of shape [3, 5] in the architecture, but the manifest has no weight '${k0}' (it has other/kernel, `);
-    const unknownLayer = edited((m) => (m.architecture.config.layers[1].className = "Conv2D"));
-    expect(load(unknownLayer)).toThrow("fromMemory: manifest.architecture does not rebuild a model: layerFromConfig: unknown layer class 'Conv2D'; known: Dense, Dropout, Flatten, Activation, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU");
+    const unknownLayer = edited((m) => (m.architecture.config.layers[1].className = "Conv3D"));
+    expect(load(unknownLayer)).toThrow("fromMemory: manifest.architecture does not rebuild a model: layerFromConfig: unknown layer class 'Conv3D'; known: Dense, Dropout, Flatten, Activation, ReLU, Sigmoid, Tanh, Softmax, LeakyReLU, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, Reshape, BatchNormalization");
   });
 
   it("checks the optimizer and the training state", () => {

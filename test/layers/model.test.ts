@@ -127,7 +127,7 @@ describe("sequential", () => {
     const x = gt.randomNormal([4, 3], { seed: 2 });
     expect(flat(copy.predict(x))).toEqual(flat(model.predict(x)));
     expect(copy.summary(() => {}).split("\n").slice(1)).toEqual(model.summary(() => {}).split("\n").slice(1));
-    expect(() => gt.layers.layerFromConfig({ className: "Conv2D", config: { name: "c" } })).toThrow(/unknown layer class 'Conv2D'; known: Dense, Dropout, Flatten/);
+    expect(() => gt.layers.layerFromConfig({ className: "Conv3D", config: { name: "c" } })).toThrow(/unknown layer class 'Conv3D'; known: Dense, Dropout, Flatten/);
   });
 
   it("refuses duplicate layer names and non-layers", () => {
