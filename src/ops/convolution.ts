@@ -7,9 +7,9 @@
 import { fmt } from "../tensor/shape.js";
 import { describe, type Tensor, type TensorLike } from "../tensor/tensor.js";
 import { checkPadding, imageBatchShape, pair, windowGeometry, type Padding, type WindowGeometry } from "../kernels/conv/geometry.js";
-import { conv2dFilterGrad, conv2dForward, conv2dInputGrad } from "../kernels/conv/conv2d.js";
+import { conv2dBiasActivation, conv2dBiasActivationGrads, conv2dFilterGrad, conv2dInputGrad } from "../kernels/conv/conv2d.js";
 import { lift2, output, toFloat, toTensor } from "./lift.js";
-import { activationBackward, ACTIVATION_FORWARD, biasActivation, columnSums, type FusedActivation } from "../kernels/epilogue.js";
+import { ACTIVATION_FORWARD, type FusedActivation } from "../kernels/epilogue.js";
 import { isRecording } from "../autograd/tape.js";
 import { fromValues } from "../tensor/create.js";
 import { BACKWARD, isFusedActivation } from "./fused.js";
@@ -102,22 +102,25 @@ export function fusedConv2d(args: FusedConv2dArgs, op = "fused.conv2d"): Tensor 
   if (bias !== undefined && (bias.rank !== 1 || bias.shape[0] !== outChannels || bias.dtype !== x.dtype)) {
     throw new Error(`${op}: bias must be ${x.dtype} of shape [${outChannels}] (one value per output channel), got ${describe(bias)}`);
   }
-  const values = conv2dForward(xb.values(), w.values(), g, outChannels, x.dtype);
-  const pixels = g.batch * g.outH * g.outW;
-  biasActivation(values, bias?.values(), activation, pixels, outChannels);
+  const values = conv2dBiasActivation(xb.values(), w.values(), bias?.values(), g, outChannels, activation, x.dtype);
   const shape = [g.batch, g.outH, g.outW, outChannels];
   const inputs = bias === undefined ? [xb, w] : [xb, w, bias];
   let y: Tensor;
   y = output(op, inputs, values, shape, x.dtype, (dy, needs) => {
-    // With no tape recording the backward (first-order training), the activation's derivative
-    // and the bias' gradient are one sweep each instead of three recorded ops and a reduction.
-    const firstOrder = !isRecording();
-    const dz = firstOrder ? fromValues(activationBackward(dy.values(), y.values(), activation, dy.dtype), shape, dy.dtype) : BACKWARD[activation](dy, y);
-    const dbias = bias === undefined || !needs[2] ? null : firstOrder ? fromValues(columnSums(dz.values(), pixels, outChannels, dz.dtype), [outChannels], dz.dtype) : dz;
+    if (!isRecording()) {
+      // First-order training: no tape records the backward's ops, so it runs as kernels alone
+      // (the activation's derivative and the bias' gradient in one sweep each, or the dense
+      // layer's WebAssembly backward on the column matrix).
+      const wanted = { x: needs[0], filter: needs[1], bias: bias !== undefined && needs[2] };
+      const r = conv2dBiasActivationGrads(dy.values(), y.values(), xb.values(), w.values(), g, outChannels, activation, wanted, dy.dtype);
+      const t = (v: typeof r.dx, like: Tensor) => (v === undefined ? null : fromValues(v, like.shape, dy.dtype));
+      return bias === undefined ? [t(r.dx, xb), t(r.dfilter, w)] : [t(r.dx, xb), t(r.dfilter, w), t(r.dbias, bias)];
+    }
+    const dz = BACKWARD[activation](dy, y);
     const dx = needs[0] ? conv2dBackpropInput(xb.shape, dz, w, spec.strides, spec.padding, spec.dilations) : null;
     const dw = needs[1] ? conv2dBackpropFilter(xb, dz, w.shape, spec.strides, spec.padding, spec.dilations) : null;
-    // Recorded, the bias' gradient is dz itself: the tape sums it down to the bias' shape.
-    return bias === undefined ? [dx, dw] : [dx, dw, dbias];
+    // The bias' gradient is dz itself: the tape sums it down to the bias' shape.
+    return bias === undefined ? [dx, dw] : [dx, dw, dz];
   });
   return single ? reshape(y, shape.slice(1)) : y;
 }

@@ -9,6 +9,9 @@
  */
 import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { matmulKernel } from "../matmul.js";
+import { denseOnWasm } from "../dense.js";
+import { activationBackward, biasActivation, columnSums, type FusedActivation } from "../epilogue.js";
+import { denseBackwardF32, denseForwardF32 } from "../wasm/index.js";
 import type { WindowGeometry } from "./geometry.js";
 import { col2imAdd, im2col, isPointwise } from "./im2col.js";
 
@@ -72,4 +75,52 @@ export function conv2dFilterGrad(x: TypedArray, dy: TypedArray, g: WindowGeometr
     else for (let i = 0; i < part.length; i++) dw[i] += part[i];
   });
   return dw ?? allocate(dtype, k * outChannels);
+}
+
+/**
+ * Whether a whole convolution step can run as the dense layer's WebAssembly kernels on its
+ * column matrix: float32, relu or linear, one chunk, a product small enough for one thread.
+ */
+function onDenseKernels(g: WindowGeometry, outChannels: number, activation: FusedActivation, dtype: DType): boolean {
+  const rows = g.batch * g.outH * g.outW;
+  return chunkSize(g) >= g.batch && denseOnWasm(dtype, activation, rows, g.kH * g.kW * g.channels, outChannels);
+}
+
+/** `activation(conv2d(x, filter) + bias)`: on the dense WebAssembly kernels when they take it. */
+export function conv2dBiasActivation(x: TypedArray, filter: TypedArray, bias: TypedArray | undefined, g: WindowGeometry, outChannels: number, activation: FusedActivation, dtype: DType): TypedArray {
+  if (onDenseKernels(g, outChannels, activation, dtype)) {
+    const rows = g.batch * g.outH * g.outW;
+    const col = im2col(x, g, 0, g.batch, dtype) as Float32Array;
+    return denseForwardF32(col, filter as Float32Array, bias as Float32Array | undefined, rows, g.kH * g.kW * g.channels, outChannels, false, false, activation === "relu");
+  }
+  const y = conv2dForward(x, filter, g, outChannels, dtype);
+  return biasActivation(y, bias, activation, g.batch * g.outH * g.outW, outChannels);
+}
+
+/** Which gradients a backward step computes. */
+export interface ConvNeeds { x: boolean; filter: boolean; bias: boolean }
+
+/**
+ * The first-order backward step of {@link conv2dBiasActivation} from the output `y` and its
+ * gradient `dy`: the activation's derivative, then the gradients asked for.
+ */
+export function conv2dBiasActivationGrads(dy: TypedArray, y: TypedArray, x: TypedArray, filter: TypedArray, g: WindowGeometry, outChannels: number, activation: FusedActivation, needs: ConvNeeds, dtype: DType): { dx?: TypedArray; dfilter?: TypedArray; dbias?: TypedArray } {
+  const rows = g.batch * g.outH * g.outW;
+  const k = g.kH * g.kW * g.channels;
+  if (onDenseKernels(g, outChannels, activation, dtype)) {
+    const col = (needs.filter ? im2col(x, g, 0, g.batch, dtype) : new Float32Array(0)) as Float32Array;
+    const r = denseBackwardF32(dy as Float32Array, activation === "relu" ? y as Float32Array : undefined, col, filter as Float32Array, rows, k, outChannels, false, false, { a: needs.x, b: needs.filter, bias: needs.bias });
+    let dx: TypedArray | undefined;
+    if (r.da !== undefined) {
+      if (isPointwise(g)) dx = r.da;
+      else col2imAdd(r.da, (dx = allocate(dtype, g.batch * g.inH * g.inW * g.channels)), g, 0, g.batch);
+    }
+    return { dx, dfilter: r.db, dbias: r.dbias };
+  }
+  const dz = activationBackward(dy, y, activation, dtype);
+  return {
+    dx: needs.x ? conv2dInputGrad(dz, filter, g, outChannels, dtype) : undefined,
+    dfilter: needs.filter ? conv2dFilterGrad(x, dz, g, outChannels, dtype) : undefined,
+    dbias: needs.bias ? columnSums(dz, rows, outChannels, dtype) : undefined,
+  };
 }
