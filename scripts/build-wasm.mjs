@@ -3,12 +3,15 @@
 // base64 in src/kernels/wasm/kernels.generated.ts, so the kernels load
 // synchronously in Node and in bundlers without resolving file paths.
 //
-// Four builds of the same source (a few KiB each):
+// Four builds of assembly/index.ts (a few KiB each):
 //   wasmBase64                 SIMD128 (mul + add): runs on every engine with SIMD
 //   wasmRelaxedBase64          + relaxed SIMD, whose relaxed_madd becomes an FMA;
 //                              picked at run time where the engine accepts it
 //   wasmThreadsBase64          SIMD128, imported shared memory (for worker threads)
 //   wasmThreadsRelaxedBase64   both
+// and one of assembly/conv.ts, which imports the memory of a plain or relaxed instance (it does
+// no multiply-adds, so one build serves both):
+//   wasmConvBase64             SIMD128 im2col, col2im and pooling, importing `env.memory`
 //
 // Usage: node scripts/build-wasm.mjs [--wat=DIR]   (also writes each build's text format into DIR, for inspection)
 
@@ -33,14 +36,15 @@ const threads = [
 ];
 const builds = [
   { name: "wasmBase64", flags: [], doc: "SIMD128 kernels" },
+  { name: "wasmConvBase64", flags: ["--importMemory"], doc: "SIMD128 convolution and pooling kernels importing `env.memory`", entry: "assembly/conv.ts" },
   { name: "wasmRelaxedBase64", flags: relaxed, doc: "SIMD128 + relaxed-SIMD (FMA) kernels" },
   { name: "wasmThreadsBase64", flags: threads, doc: "SIMD128 kernels importing a shared `env.memory`" },
   { name: "wasmThreadsRelaxedBase64", flags: [...threads, ...relaxed], doc: "SIMD128 + relaxed-SIMD kernels importing a shared `env.memory`" },
 ];
 
-async function compile(flags, watName) {
+async function compile(flags, watName, source = entry) {
   const args = [
-    entry,
+    source,
     "--outFile", "out.wasm",
     "-O3",
     "--noAssert",
@@ -76,10 +80,10 @@ let source =
   "/* eslint-disable */\n";
 try {
   for (const build of builds) {
-    const wasm = await compile(build.flags, build.name);
+    const wasm = await compile(build.flags, build.name, build.entry);
     // Fail the build, not the first user, if the plain SIMD binary is invalid
     // here (the relaxed builds may legitimately be rejected by this Node).
-    if (build.name === "wasmBase64" && !WebAssembly.validate(wasm)) {
+    if ((build.name === "wasmBase64" || build.name === "wasmConvBase64") && !WebAssembly.validate(wasm)) {
       throw new Error("the emitted module does not validate in this Node's WebAssembly engine");
     }
     const base64 = Buffer.from(wasm).toString("base64");

@@ -11,9 +11,9 @@ import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { matmulKernel } from "../matmul.js";
 import { denseOnWasm } from "../dense.js";
 import { activationBackward, biasActivation, columnSums, type FusedActivation } from "../epilogue.js";
-import { denseBackwardF32, denseForwardF32 } from "../wasm/index.js";
-import type { WindowGeometry } from "./geometry.js";
-import { col2imAdd, im2col, isPointwise } from "./im2col.js";
+import { convBackwardF32, convForwardF32 } from "../wasm/conv.js";
+import { isPointwise, type WindowGeometry } from "./geometry.js";
+import { col2imAdd, im2col } from "./im2col.js";
 
 /** The largest column matrix built at once, in elements (16 MiB of float32). */
 export const COL_LIMIT = 1 << 22;
@@ -89,9 +89,7 @@ function onDenseKernels(g: WindowGeometry, outChannels: number, activation: Fuse
 /** `activation(conv2d(x, filter) + bias)`: on the dense WebAssembly kernels when they take it. */
 export function conv2dBiasActivation(x: TypedArray, filter: TypedArray, bias: TypedArray | undefined, g: WindowGeometry, outChannels: number, activation: FusedActivation, dtype: DType): TypedArray {
   if (onDenseKernels(g, outChannels, activation, dtype)) {
-    const rows = g.batch * g.outH * g.outW;
-    const col = im2col(x, g, 0, g.batch, dtype) as Float32Array;
-    return denseForwardF32(col, filter as Float32Array, bias as Float32Array | undefined, rows, g.kH * g.kW * g.channels, outChannels, false, false, activation === "relu");
+    return convForwardF32(x as Float32Array, filter as Float32Array, bias as Float32Array | undefined, g, outChannels, activation === "relu");
   }
   const y = conv2dForward(x, filter, g, outChannels, dtype);
   return biasActivation(y, bias, activation, g.batch * g.outH * g.outW, outChannels);
@@ -108,14 +106,8 @@ export function conv2dBiasActivationGrads(dy: TypedArray, y: TypedArray, x: Type
   const rows = g.batch * g.outH * g.outW;
   const k = g.kH * g.kW * g.channels;
   if (onDenseKernels(g, outChannels, activation, dtype)) {
-    const col = (needs.filter ? im2col(x, g, 0, g.batch, dtype) : new Float32Array(0)) as Float32Array;
-    const r = denseBackwardF32(dy as Float32Array, activation === "relu" ? y as Float32Array : undefined, col, filter as Float32Array, rows, k, outChannels, false, false, { a: needs.x, b: needs.filter, bias: needs.bias });
-    let dx: TypedArray | undefined;
-    if (r.da !== undefined) {
-      if (isPointwise(g)) dx = r.da;
-      else col2imAdd(r.da, (dx = allocate(dtype, g.batch * g.inH * g.inW * g.channels)), g, 0, g.batch);
-    }
-    return { dx, dfilter: r.db, dbias: r.dbias };
+    const r = convBackwardF32(dy as Float32Array, activation === "relu" ? y as Float32Array : undefined, x as Float32Array, filter as Float32Array, g, outChannels, { a: needs.x, b: needs.filter, bias: needs.bias });
+    return { dx: r.da, dfilter: r.db, dbias: r.dbias };
   }
   const dz = activationBackward(dy, y, activation, dtype);
   return {

@@ -76,6 +76,11 @@ export function windowGeometry(op: string, xShape: readonly number[], kH: number
   };
 }
 
+/** Whether the column matrix of this geometry is the input itself (1×1 window, stride 1, no padding). */
+export function isPointwise(g: WindowGeometry): boolean {
+  return g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0;
+}
+
 /** The input as a batch: rank 4 as it is, rank 3 as one image; else an error naming the shapes. */
 export function imageBatchShape(op: string, arg: string, shape: readonly number[]): number[] {
   if (shape.length === 4) return shape.slice();

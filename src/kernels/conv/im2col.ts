@@ -7,15 +7,21 @@
  * Both walk the window a filter row at a time: without horizontal dilation the taps of one
  * filter row that fall inside the image are one contiguous run of the input, `(j1 − j0)·C`
  * elements long, copied (or added) in one loop.
+ *
+ * float32 on the `"wasm"` backend runs the same walk in WebAssembly (`assembly/conv.ts`); these
+ * loops are the reference it is tested against.
  * @module
  */
 import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
-import type { WindowGeometry } from "./geometry.js";
+import { getBackend } from "../backend.js";
+import { col2imAddF32, im2colF32 } from "../wasm/conv.js";
+import { isPointwise, type WindowGeometry } from "./geometry.js";
 
-/** Whether the column matrix of this geometry is the input itself (1×1 window, stride 1, no padding). */
-export function isPointwise(g: WindowGeometry): boolean {
-  return g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0 && g.padBottom === 0 && g.padRight === 0;
-}
+export { isPointwise } from "./geometry.js";
+
+/** Whether float32 data takes the WebAssembly kernels (`src/kernels/wasm/conv.ts`, the same results bit for bit). */
+export const onWasm = (dtype: DType): boolean => dtype === "float32" && getBackend() === "wasm";
+
 
 /** The taps `[j0, j1)` of a filter row that fall inside `[0, size)` for a window starting at `start`. */
 function inside(start: number, k: number, dilation: number, size: number): [number, number] {
@@ -60,6 +66,7 @@ function forRuns(g: WindowGeometry, b0: number, b1: number, run: (src: number, d
 export function im2col(x: TypedArray, g: WindowGeometry, b0: number, b1: number, dtype: DType): TypedArray {
   const imageSize = g.inH * g.inW * g.channels;
   if (isPointwise(g)) return x.subarray(b0 * imageSize, b1 * imageSize);
+  if (onWasm(dtype)) return im2colF32(x as Float32Array, g, b0, b1);
   const col = allocate(dtype, (b1 - b0) * g.outH * g.outW * g.kH * g.kW * g.channels);
   forRuns(g, b0, b1, (src, dst, length) => {
     for (let t = 0; t < length; t++) col[dst + t] = x[src + t];
@@ -72,6 +79,7 @@ export function im2col(x: TypedArray, g: WindowGeometry, b0: number, b1: number,
  * back onto the input element it was read from, into `dx` (the whole batch's input gradient).
  */
 export function col2imAdd(col: TypedArray, dx: TypedArray, g: WindowGeometry, b0: number, b1: number): void {
+  if (dx instanceof Float32Array && onWasm("float32")) return col2imAddF32(col as Float32Array, dx, g, b0, b1);
   forRuns(g, b0, b1, (src, dst, length) => {
     for (let t = 0; t < length; t++) dx[src + t] += col[dst + t];
   });

@@ -2,10 +2,15 @@
  * Pooling kernels over NHWC batches. Every loop walks an output pixel's window with the channels
  * innermost, so reads and writes stay contiguous. Padding is never read: max pooling skips it,
  * average pooling divides by the number of real pixels in the window.
+ *
+ * float32 on the `"wasm"` backend runs `src/kernels/wasm/pool.ts` instead, with the same results
+ * bit for bit; these loops are its reference.
  * @module
  */
 import { allocate, type DType, type TypedArray } from "../../tensor/dtype.js";
+import { avgPoolBackwardF32, avgPoolF32, maxPoolF32, scatterAddF32 } from "../wasm/pool.js";
 import type { WindowGeometry } from "./geometry.js";
+import { onWasm } from "./im2col.js";
 
 /** The rows (or columns) of the input that window `o` covers along one axis, clipped to the image. */
 function span(o: number, stride: number, pad: number, k: number, dilation: number, size: number): [number, number] {
@@ -46,6 +51,7 @@ function forEachWindow(g: WindowGeometry, visit: (o: number, taps: Int32Array, c
 
 /** The window maxima and, for each, the flat index of the input element it came from (the first, on ties; NaN wins). */
 export function maxPoolForward(x: TypedArray, g: WindowGeometry, dtype: DType): { values: TypedArray; argmax: Int32Array } {
+  if (onWasm(dtype) && g.dilationH === 1 && g.dilationW === 1) return maxPoolF32(x as Float32Array, g);
   const c = g.channels;
   const n = g.batch * g.outH * g.outW * c;
   const values = allocate(dtype, n);
@@ -72,6 +78,7 @@ export function maxPoolForward(x: TypedArray, g: WindowGeometry, dtype: DType): 
 
 /** The window means over the real (unpadded) pixels. */
 export function avgPoolForward(x: TypedArray, g: WindowGeometry, dtype: DType): TypedArray {
+  if (onWasm(dtype) && g.dilationH === 1 && g.dilationW === 1) return avgPoolF32(x as Float32Array, g);
   const c = g.channels;
   const values = allocate(dtype, g.batch * g.outH * g.outW * c);
   forEachWindow(g, (o, taps, count) => {
@@ -86,6 +93,7 @@ export function avgPoolForward(x: TypedArray, g: WindowGeometry, dtype: DType): 
 
 /** The adjoint of {@link avgPoolForward}: each output's gradient shared out over its window's real pixels. */
 export function avgPoolBackward(dy: TypedArray, g: WindowGeometry, dtype: DType): TypedArray {
+  if (onWasm(dtype) && g.dilationH === 1 && g.dilationW === 1) return avgPoolBackwardF32(dy as Float32Array, g);
   const c = g.channels;
   const dx = allocate(dtype, g.batch * g.inH * g.inW * c);
   forEachWindow(g, (o, taps, count) => {
@@ -99,6 +107,7 @@ export function avgPoolBackward(dy: TypedArray, g: WindowGeometry, dtype: DType)
 
 /** `out[index[k]] += values[k]`: the adjoint of {@link gatherAt}. */
 export function scatterAdd(values: TypedArray, index: Int32Array, size: number, dtype: DType): TypedArray {
+  if (onWasm(dtype)) return scatterAddF32(values as Float32Array, index, size);
   const out = allocate(dtype, size);
   for (let k = 0; k < index.length; k++) out[index[k]] += values[k];
   return out;

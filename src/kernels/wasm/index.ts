@@ -73,17 +73,22 @@ export interface DenseGradients {
   readonly dbias: Float32Array | undefined;
 }
 
-class Kernels implements WasmMatmul {
+/** @internal One instance of the kernels and its arena; `conv.ts` stages its operands here too. */
+export class Kernels implements WasmMatmul {
   readonly relaxedSimd: boolean;
-  private readonly exports: KernelExports;
+  /** @internal */
+  readonly exports: KernelExports;
   /** View over the current `memory.buffer`; replaced when memory grows (growing detaches the old buffer). */
-  private heap: Float32Array;
+  heap: Float32Array;
+  /** The same memory as int32, for index arrays. */
+  heapI32: Int32Array;
 
   constructor(options: WasmMatmulOptions) {
     const { module, relaxedSimd } = compileKernels(wasmBase64, wasmRelaxedBase64, options.relaxedSimd ?? "auto");
     this.relaxedSimd = relaxedSimd;
     this.exports = new WebAssembly.Instance(module, kernelImports()).exports as unknown as KernelExports;
     this.heap = new Float32Array(this.exports.memory.buffer);
+    this.heapI32 = new Int32Array(this.exports.memory.buffer);
   }
 
   matmulF32(
@@ -113,17 +118,21 @@ class Kernels implements WasmMatmul {
    * Copies arrays into the arena back to back (64-byte aligned) and returns their byte offsets,
    * then the offset of `extraFloats` more floats of scratch. `fn` names the caller in errors.
    */
-  private stage(fn: string, arrays: readonly (Float32Array | undefined)[], extraFloats: number): number[] {
+  stage(fn: string, arrays: readonly (Float32Array | Int32Array | undefined)[], extraFloats: number): number[] {
     const ex = this.exports;
     const sizes = arrays.map((a) => align64((a?.length ?? 0) * 4));
     const total = sizes.reduce((x, y) => x + y, 0) + align64(extraFloats * 4);
     if (!ex.ensureArena(total)) throw growError(fn, total);
-    if (this.heap.buffer !== ex.memory.buffer) this.heap = new Float32Array(ex.memory.buffer);
+    if (this.heap.buffer !== ex.memory.buffer) {
+      this.heap = new Float32Array(ex.memory.buffer);
+      this.heapI32 = new Int32Array(ex.memory.buffer);
+    }
     const ptrs: number[] = [];
     let at = ex.arenaBase();
     arrays.forEach((a, i) => {
       ptrs.push(at);
-      if (a !== undefined) this.heap.set(a, at >>> 2);
+      if (a instanceof Int32Array) this.heapI32.set(a, at >>> 2);
+      else if (a !== undefined) this.heap.set(a, at >>> 2);
       at += sizes[i];
     });
     ptrs.push(at);
@@ -173,13 +182,7 @@ class Kernels implements WasmMatmul {
     const biasBytes = size(n, needs.bias);
     const daBytes = size(m * k, needs.a);
     const dbBytes = size(k * n, needs.b);
-    // The products' dimensions as assembly/dense.ts calls them, and the bias gradient's float64
-    // accumulators, rounded up to whole vectors.
-    const work = Math.max(
-      !needs.a ? 0 : transposeA ? ex.workspaceBytes(k, n, m) : ex.workspaceBytes(m, n, k),
-      !needs.b ? 0 : transposeB ? ex.workspaceBytes(n, m, k) : ex.workspaceBytes(k, m, n),
-      Math.ceil(n / 4) * 32,
-    );
+    const work = this.denseBackwardWork(m, k, n, transposeA, transposeB, needs);
     // Each operand is only read for the other's gradient, so only then copied in.
     const [dz, yp, ap, bp, dbias] = this.stage("wasm", [dy, y, needs.b ? a : undefined, needs.a ? b : undefined], (biasBytes + daBytes + dbBytes + work) / 4);
     const da = dbias + biasBytes;
@@ -190,6 +193,18 @@ class Kernels implements WasmMatmul {
     );
     const out = (p: number, floats: number, wanted: boolean) => (wanted ? this.heap.slice(p >>> 2, (p >>> 2) + floats) : undefined);
     return { da: out(da, m * k, needs.a), db: out(db, k * n, needs.b), dbias: out(dbias, n, needs.bias) };
+  }
+
+  /** @internal The scratch bytes `denseBackwardF32` needs after its outputs. */
+  denseBackwardWork(m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, needs: DenseNeeds): number {
+    const ex = this.exports;
+    // The products' dimensions as assembly/dense.ts calls them, and the bias gradient's float64
+    // accumulators, rounded up to whole vectors.
+    return Math.max(
+      !needs.a ? 0 : transposeA ? ex.workspaceBytes(k, n, m) : ex.workspaceBytes(m, n, k),
+      !needs.b ? 0 : transposeB ? ex.workspaceBytes(n, m, k) : ex.workspaceBytes(k, m, n),
+      Math.ceil(n / 4) * 32,
+    );
   }
 }
 
@@ -279,8 +294,8 @@ export function matmulF32(
   return kernels.matmulF32(a, b, m, k, n, transposeA, transposeB, out);
 }
 
-/** The shared kernels, or an error naming `fn` where WebAssembly SIMD cannot run. */
-function kernelsFor(fn: string): Kernels {
+/** @internal The shared kernels, or an error naming `fn` where WebAssembly SIMD cannot run. */
+export function kernelsFor(fn: string): Kernels {
   const kernels = sharedKernels();
   if (kernels === null) throw new Error(`${fn}: WebAssembly SIMD kernels are unavailable; check wasmAvailable() first`);
   return kernels;
