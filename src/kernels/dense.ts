@@ -12,8 +12,9 @@ import { getBackend, parallelMatmul, PARALLEL_MIN_FLOPS } from "./backend.js";
  * sigmoid and tanh stay in TypeScript: WebAssembly has no exp, and one written here would not
  * round as Math.exp does. Products big enough for worker threads go through `matmulKernel`,
  * which splits them, and so keep the TypeScript epilogue and the public-op backward.
+ * `parallelFrom` is the product size (flops) from which threads are worth their copies.
  */
-export function denseOnWasm(dtype: DType, activation: string, m: number, k: number, n: number): boolean {
+export function denseOnWasm(dtype: DType, activation: string, m: number, k: number, n: number, parallelFrom = PARALLEL_MIN_FLOPS): boolean {
   if (dtype !== "float32" || (activation !== "relu" && activation !== "linear") || getBackend() !== "wasm") return false;
-  return 2 * m * k * n < PARALLEL_MIN_FLOPS || parallelMatmul() === null;
+  return 2 * m * k * n < parallelFrom || parallelMatmul() === null;
 }

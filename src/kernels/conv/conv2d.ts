@@ -78,12 +78,24 @@ export function conv2dFilterGrad(x: TypedArray, dy: TypedArray, g: WindowGeometr
 }
 
 /**
+ * Convolution products below this many flops run on the calling thread with the column matrix
+ * kept in WebAssembly memory (src/kernels/wasm/conv.ts); larger ones go to the worker threads.
+ * Higher than the dense layer's threshold because the threaded path costs a convolution more:
+ * the column matrix (and its gradient) is copied out to JavaScript and into the shared memory and
+ * back, im2col runs twice, and bias, relu and their gradients run as TypeScript loops. Measured
+ * here (2 cores, shared, forward plus backward): the issue's conv2 (m 7744, k 288, n 64,
+ * 2.9e8 flops a product) 52-91 ms fused on one thread vs 94-169 ms threaded; m 6400, k 576,
+ * n 128 (9.4e8) 161-193 ms vs 230-249 ms.
+ */
+export const CONV_PARALLEL_MIN_FLOPS = 1e9;
+
+/**
  * Whether a whole convolution step can run as the dense layer's WebAssembly kernels on its
  * column matrix: float32, relu or linear, one chunk, a product small enough for one thread.
  */
 function onDenseKernels(g: WindowGeometry, outChannels: number, activation: FusedActivation, dtype: DType): boolean {
   const rows = g.batch * g.outH * g.outW;
-  return chunkSize(g) >= g.batch && denseOnWasm(dtype, activation, rows, g.kH * g.kW * g.channels, outChannels);
+  return rows > 0 && chunkSize(g) >= g.batch && denseOnWasm(dtype, activation, rows, g.kH * g.kW * g.channels, outChannels, CONV_PARALLEL_MIN_FLOPS);
 }
 
 /** `activation(conv2d(x, filter) + bias)`: on the dense WebAssembly kernels when they take it. */
