@@ -3,6 +3,11 @@
  * col2im) around one matrix product each, so they run on the matmul kernel: WebAssembly SIMD for
  * float32, on both threads when the product is large.
  *
+ * A float32 step on the `"wasm"` backend whose column matrix fits one chunk and whose products
+ * stay below {@link CONV_PARALLEL_MIN_FLOPS} runs whole in WebAssembly on the calling thread
+ * (src/kernels/wasm/conv.ts): im2col, product, bias and relu (and backward: relu's mask, the
+ * bias' sums, both products, col2im) without the column matrix leaving WebAssembly memory.
+ *
  * The batch is processed in chunks so that no column matrix exceeds {@link COL_LIMIT} elements:
  * a chunk is as many whole images as fit, and at least one.
  * @module
@@ -98,7 +103,7 @@ function onDenseKernels(g: WindowGeometry, outChannels: number, activation: Fuse
   return rows > 0 && chunkSize(g) >= g.batch && denseOnWasm(dtype, activation, rows, g.kH * g.kW * g.channels, outChannels, CONV_PARALLEL_MIN_FLOPS);
 }
 
-/** `activation(conv2d(x, filter) + bias)`: on the dense WebAssembly kernels when they take it. */
+/** `activation(conv2d(x, filter) + bias)`: whole in WebAssembly when {@link onDenseKernels} says so. */
 export function conv2dBiasActivation(x: TypedArray, filter: TypedArray, bias: TypedArray | undefined, g: WindowGeometry, outChannels: number, activation: FusedActivation, dtype: DType): TypedArray {
   if (onDenseKernels(g, outChannels, activation, dtype)) {
     return convForwardF32(x as Float32Array, filter as Float32Array, bias as Float32Array | undefined, g, outChannels, activation === "relu");
