@@ -6,6 +6,7 @@
  *   npm run bench -- --quick      fewer steps, a smoke test
  *   npm run bench -- --json       machine-readable report
  *   npm run bench -- --runs=3     repeat and report the median of each cell
+ *   npm run bench -- --only=cnn   just the CNN rows (gradtape, TF.js cpu, TF.js wasm)
  */
 import * as gt from 'gradtape';
 import { runInChild } from './child.js';
@@ -15,6 +16,7 @@ import {
 } from './harness.js';
 import { defaultThreads, matmulGradtape, trainGradtape } from './gradtape.js';
 import { runTfjsSuite } from './peers/tfjs.js';
+import { runCnnSuite } from './cnn-suite.js';
 
 const args = (() => {
   try {
@@ -121,9 +123,9 @@ function medianOf(runs: Measurement[][]): Measurement[] {
 const runs: Measurement[][] = [];
 for (let run = 0; run < args.runs; run++) {
   log(`run ${run + 1}/${args.runs}`);
-  const ours = await gradtapeSuite();
-  const peers = await runTfjsSuite({ images, labels, quick: args.quick, seed: SEED, log });
-  runs.push(mergeMeasurements(ours, peers));
+  const mlp = args.only === 'cnn' ? [] : mergeMeasurements(await gradtapeSuite(), await runTfjsSuite({ images, labels, quick: args.quick, seed: SEED, log }));
+  const cnn = args.only === 'mlp' ? [] : await runCnnSuite({ images, labels, quick: args.quick, seed: SEED, log });
+  runs.push([...mlp, ...cnn]);
 }
 const measurements = medianOf(runs);
 printReport(
