@@ -4,6 +4,7 @@
  */
 import * as gt from 'gradtape';
 import { median, nowMs, type TrainOptions, type TrainResult } from './harness.js';
+import { CNN_BATCH, CNN_LEARNING_RATE, CNN_MOMENTUM, CNN_SHAPES, cnnBatch, type CnnRunOptions, type CnnRunResult } from './cnn.js';
 
 /** Trains an MLP for `steps` steps on the given batches; times every step after the warm-up. */
 export async function trainGradtape(opts: TrainOptions & { threads?: number }): Promise<TrainResult> {
@@ -80,4 +81,30 @@ const RELAXED_MADD_MODULE = new Uint8Array([
 export function matmulGradtapeRelaxed(m: number, k: number, n: number, repeats: number, threads: number): number {
   if (!WebAssembly.validate(RELAXED_MADD_MODULE)) throw new Error('this engine rejects relaxed SIMD; start node with --experimental-wasm-relaxed-simd');
   return matmulGradtape(m, k, n, repeats, threads);
+}
+
+/** The CNN of `bench/cnn.ts` through the public API: `sequential` of conv2d, maxPooling2d, flatten and dense layers, `trainStep`. */
+export function trainCnnGradtape(o: CnnRunOptions): CnnRunResult {
+  const model = gt.sequential([
+    gt.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    gt.layers.maxPooling2d({ poolSize: 2 }),
+    gt.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    gt.layers.maxPooling2d({ poolSize: 2 }),
+    gt.layers.flatten(),
+    gt.layers.dense({ units: 128, activation: 'relu' }),
+    gt.layers.dense({ units: 10 }),
+  ]);
+  model.setWeights(o.initialWeights.map((w, i) => gt.tensor(w, CNN_SHAPES[i] as number[])));
+  const optimizer = new gt.optim.SGD({ learningRate: CNN_LEARNING_RATE, momentum: CNN_MOMENTUM });
+  const lossFn = (y: gt.TensorLike, logits: gt.Tensor) => gt.losses.sparseCategoricalCrossentropy(y, logits, { fromLogits: true });
+  const msPerStep: number[] = [];
+  const losses: number[] = [];
+  for (let s = 0; s < o.steps; s++) {
+    const { x, y } = cnnBatch(o, s);
+    const t0 = nowMs();
+    const { loss } = gt.trainStep(model, optimizer, lossFn, gt.tensor(x, [CNN_BATCH, 28, 28, 1]), gt.tensor(y, [CNN_BATCH], 'int32'));
+    losses.push(loss.item());
+    if (s >= o.warmupSteps) msPerStep.push(nowMs() - t0);
+  }
+  return { msPerStep, losses };
 }

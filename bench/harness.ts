@@ -456,15 +456,18 @@ export interface BenchArgs {
   json: boolean;
   quick: boolean;
   runs: number;
+  /** Only the MLP and matmul rows, or only the CNN rows (default: all). */
+  only: 'mlp' | 'cnn' | undefined;
 }
 
 export function parseBenchArgs(argv: string[] = process.argv.slice(2)): BenchArgs {
-  const args: BenchArgs = { json: false, quick: false, runs: 1 };
+  const args: BenchArgs = { json: false, quick: false, runs: 1, only: undefined };
   for (const a of argv) {
     if (a === '--json') args.json = true;
     else if (a === '--quick') args.quick = true;
     else if (/^--runs=[1-9]\d*$/.test(a)) args.runs = Number.parseInt(a.slice(7), 10);
-    else throw new Error(`bench: unknown argument ${JSON.stringify(a)}; expected --quick, --json or --runs=N (N a positive integer)`);
+    else if (a === '--only=cnn' || a === '--only=mlp') args.only = a.slice(7) as 'cnn' | 'mlp';
+    else throw new Error(`bench: unknown argument ${JSON.stringify(a)}; expected --quick, --json, --runs=N (N a positive integer) or --only=cnn|mlp`);
   }
   return args;
 }

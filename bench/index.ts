@@ -6,6 +6,9 @@
  *   npm run bench -- --quick      fewer steps, a smoke test
  *   npm run bench -- --json       machine-readable report
  *   npm run bench -- --runs=3     repeat and report the median of each cell
+ *   npm run bench -- --only=cnn   just the CNN rows (gradtape, TF.js cpu, TF.js wasm)
+ *
+ * PyTorch joins on one thread (column pytorch-1t) when python3 can import torch.
  */
 import * as gt from 'gradtape';
 import { runInChild } from './child.js';
@@ -15,6 +18,8 @@ import {
 } from './harness.js';
 import { defaultThreads, matmulGradtape, trainGradtape } from './gradtape.js';
 import { runTfjsSuite } from './peers/tfjs.js';
+import { runCnnSuite } from './cnn-suite.js';
+import { runTorchSuite, TORCH } from './torch-suite.js';
 
 const args = (() => {
   try {
@@ -121,12 +126,17 @@ function medianOf(runs: Measurement[][]): Measurement[] {
 const runs: Measurement[][] = [];
 for (let run = 0; run < args.runs; run++) {
   log(`run ${run + 1}/${args.runs}`);
-  const ours = await gradtapeSuite();
-  const peers = await runTfjsSuite({ images, labels, quick: args.quick, seed: SEED, log });
-  runs.push(mergeMeasurements(ours, peers));
+  const mlp = args.only === 'cnn' ? [] : mergeMeasurements(await gradtapeSuite(), await runTfjsSuite({ images, labels, quick: args.quick, seed: SEED, log }));
+  const cnn = args.only === 'mlp' ? [] : await runCnnSuite({ images, labels, quick: args.quick, seed: SEED, log });
+  const torch = runTorchSuite({
+    images, labels, seed: SEED, log,
+    mlp: args.only === 'cnn' ? [] : [W1, W2].map((workload) => ({ workload, ...plan(workload) })),
+    cnn: args.only === 'mlp' ? undefined : { steps: args.quick ? 25 : 125, warmupSteps: 5 },
+  });
+  runs.push(mergeMeasurements([...mlp, ...cnn], torch));
 }
 const measurements = medianOf(runs);
 printReport(
   { meta: { ...machineMeta(), gradtapeThreads: defaultThreads(), runs: args.runs, data: `${n} bundled MNIST training digits` }, measurements },
-  ['gradtape', 'tfjs-cpu', 'tfjs-wasm'], args,
+  ['gradtape', 'tfjs-cpu', 'tfjs-wasm', TORCH], args,
 );

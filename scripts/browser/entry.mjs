@@ -62,6 +62,27 @@ function train() {
   return losses;
 }
 
+/** A few steps of a small CNN (conv2d, max pooling, batch normalization) with momentum SGD. */
+function trainCnn() {
+  const x = gt.randomUniform([32, 12, 12, 1], { seed: 21 });
+  const y = gt.argMax(x.reshape([32, 144]).matmul(gt.randomNormal([144, 3], { seed: 22 })), 1);
+  const model = gt.sequential([
+    gt.layers.conv2d({ filters: 8, kernelSize: 3, activation: "relu", padding: "same", inputShape: [12, 12, 1], seed: 23 }),
+    gt.layers.maxPooling2d({ poolSize: 2 }),
+    gt.layers.batchNormalization(),
+    gt.layers.conv2d({ filters: 8, kernelSize: 3, activation: "relu", seed: 24 }),
+    gt.layers.globalAveragePooling2d(),
+    gt.layers.dense({ units: 3, seed: 25 }),
+  ]);
+  const optimizer = new gt.optim.SGD({ learningRate: 0.05, momentum: 0.9 });
+  const losses = [];
+  for (let step = 0; step < 6; step++) {
+    const { loss } = gt.trainStep(model, optimizer, (t, p) => gt.losses.sparseCategoricalCrossentropy(t, p, { fromLogits: true }), x, y);
+    losses.push(loss.data()[0]);
+  }
+  return losses;
+}
+
 async function run() {
   const defaultThreads = gt.getThreads();
   const report = {
@@ -76,6 +97,7 @@ async function run() {
   const one = gt.matmul(a, b).data();
   report.poolWithOneThread = parallelMatmul() !== null;
   report.lossesOneThread = train();
+  report.cnnLossesOneThread = trainCnn();
 
   gt.setThreads(defaultThreads);
   // The first large product starts the workers and, not waiting for them, runs on this thread.
@@ -97,6 +119,7 @@ async function run() {
 
   const splitBefore = pool?.stats.splitProducts ?? 0;
   report.lossesDefault = train();
+  report.cnnLossesDefault = trainCnn();
   if (pool !== null) {
     report.splitWhileTraining = pool.stats.splitProducts - splitBefore;
     report.pool = { waitMode: pool.waitMode, ...pool.stats };

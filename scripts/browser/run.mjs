@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:browser`: the parallel matmul in headless Chromium (.ci/run installs Debian's
+// `npm run test:browser`: the parallel matmul and a small CNN's training in headless Chromium (.ci/run installs Debian's
 // Chromium when the image lacks it). Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
 // Cross-Origin-Opener-Policy/Embedder-Policy headers (cross-origin isolated: Web Workers share
 // the memory) and without (one thread) — and checks what the page reports. Exits 1 on any failed
@@ -86,6 +86,9 @@ function judge(mode, isolated, r) {
   check(mode, "training loss finite and decreasing", losses.every(Number.isFinite) && strictlyDecreasing(losses),
     losses.map((l) => l.toFixed(5)).join(" → "));
   check(mode, "training losses bit-identical to setThreads(1)", sameNumbers(losses, r.lossesOneThread));
+  const cnn = r.cnnLossesDefault;
+  check(mode, "CNN training loss finite and decreasing", cnn.every(Number.isFinite) && cnn[cnn.length - 1] < cnn[0], cnn.map((l) => l.toFixed(4)).join(" "));
+  check(mode, "CNN training losses bit-identical to setThreads(1)", sameNumbers(cnn, r.cnnLossesOneThread));
 }
 
 const userDataDir = mkdtempSync(join(tmpdir(), "gradtape-chromium-"));

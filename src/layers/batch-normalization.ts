@@ -11,6 +11,7 @@ import { fmt } from "../tensor/shape.js";
 import { add, div, mul, sqrt, sub } from "../ops/arithmetic.js";
 import { cast } from "../ops/lift.js";
 import { moments } from "../ops/moments.js";
+import { batchNormTraining } from "../ops/batch-norm.js";
 import { reshape } from "../ops/shape.js";
 import { getInitializer, type InitializerSpec } from "./initializers.js";
 import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
@@ -133,6 +134,13 @@ export class BatchNormalization extends Layer {
     const along = input.shape.map((d, i) => (i === a ? d : 1));
     let mean: Tensor = movingMean, variance: Tensor = movingVariance;
     if (options.training === true && this.trainable) {
+      if (a === input.rank - 1) {
+        // Channels last, the common case: one op with a kernel of its own.
+        const r = batchNormTraining(input, this.gamma, this.beta, this.epsilon);
+        this.updateMoving(movingMean, r.mean);
+        this.updateMoving(movingVariance, r.variance);
+        return r.y;
+      }
       ({ mean, variance } = moments(input, axes));
       this.updateMoving(movingMean, mean);
       this.updateMoving(movingVariance, variance);

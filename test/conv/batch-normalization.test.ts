@@ -150,3 +150,36 @@ describe("a model with batch normalization resumes from a checkpoint bit for bit
     expect(bits(bn.movingVariance!)).not.toEqual(bits(gt.ones([3])));
   });
 });
+
+describe("the fused training op (channels last)", () => {
+  // Internal: the op the layer runs in training; checked here in every input and to second order.
+  it("its gradients in x, gamma and beta match central differences, first and second order", async () => {
+    const { batchNormTraining } = await import("../../src/ops/batch-norm.js");
+    const x = batch(21, [3, 2, 2, 3]);
+    const gamma = gt.tensor([1.5, -0.5, 2], [3], "float64");
+    const beta = gt.tensor([0.1, 0.2, -0.3], [3], "float64");
+    const first = gt.checkGradients((a, g, b) => batchNormTraining(a, g, b, 1e-3).y, [x, gamma, beta]);
+    expect(first.maxRelativeError, JSON.stringify(first.worst)).toBeLessThan(1e-7);
+    const r = gt.randomNormal([3, 2, 2, 3], { seed: 5, dtype: "float64" });
+    const second = gt.checkGradients((a, g) => {
+      const inner = new gt.GradientTape();
+      inner.watch([a, g]);
+      const y = inner.record(() => gt.sum(gt.mul(gt.square(batchNormTraining(a, g, beta, 1e-3).y), r)));
+      const [da, dg] = inner.gradient(y, [a, g]);
+      return gt.add(gt.sum(gt.mul(da, r)), gt.sum(dg));
+    }, [x, gamma]);
+    expect(second.maxRelativeError, JSON.stringify(second.worst)).toBeLessThan(1e-6);
+    expect(second.analytic.every((g) => g.abs().max().item() > 1e-3)).toBe(true);
+  });
+
+  it("gives the composition's values: the layer on the last axis against the same layer on a transposed copy", () => {
+    const x = batch(22, [4, 3, 3, 2]);
+    const last = gt.layers.batchNormalization({ dtype: "float64" });
+    const middle = gt.layers.batchNormalization({ dtype: "float64", axis: 1 });
+    const moved = gt.transpose(x, [0, 3, 1, 2]);
+    const a = last.apply(x, { training: true });
+    const b = gt.transpose(middle.apply(moved, { training: true }), [0, 2, 3, 1]);
+    Array.from(a.data()).forEach((v, i) => expect(v).toBeCloseTo(b.data()[i], 12));
+    Array.from(last.movingVariance!.data()).forEach((v, i) => expect(v).toBeCloseTo(middle.movingVariance!.data()[i], 14));
+  });
+});

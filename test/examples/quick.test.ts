@@ -33,6 +33,17 @@ describe("examples in quick mode", () => {
     // 16 steps on 1,000 digits: far above the 10% of guessing, far below a full run.
     expect(acc).toBeGreaterThan(60);
   });
+  it("mnist-cnn trains a CNN with batch normalization and draws its curves and feature maps", () => {
+    const { stdout, out } = run("mnist-cnn");
+    expect(stdout).toMatch(/Total params: 225418/);
+    expect(stdout).toMatch(/Non-trainable params: 192\b/); // the two batch normalizations' moving statistics
+    const acc = Number(/test accuracy ([\d.]+)% on 500 held-out digits \([\d.]+ s\)/.exec(stdout)?.[1]);
+    // 16 steps on 1,000 digits: well above the 10% of guessing.
+    expect(acc).toBeGreaterThan(30);
+    for (const f of ["mnist-cnn-loss.svg", "mnist-cnn-accuracy.svg"]) expect(readFileSync(join(out, f), "utf8")).toMatch(/^<\?xml[\s\S]*<\/svg>\s*$/);
+    const maps = readFileSync(join(out, "mnist-cnn-feature-maps.svg"), "utf8");
+    expect(maps.match(/<image /g)?.length).toBe(33); // the digit and 32 maps
+  });
   it("momentum-vs-sgd shows momentum beating SGD and Nesterov diverging at lr 0.035", () => {
     const { stdout, out } = run("momentum-vs-sgd");
     const steps = (name: string) => Number(new RegExp(`${name}\\s+reaches it in (\\d+) steps`).exec(stdout)?.[1]);
