@@ -14,8 +14,9 @@ export interface GridImage {
   values: ArrayLike<number>;
   /** Caption under the image. */
   label?: string;
-  /** Its own size, when it differs from the grid's `width × height` (drawn centred in its cell). */
+  /** Its own width, when it differs from the grid's (drawn centred in its cell). */
   width?: number;
+  /** Its own height, when it differs from the grid's. */
   height?: number;
 }
 
