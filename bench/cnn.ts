@@ -5,7 +5,7 @@
  * Weights are `[k1, b1, k2, b2, w3, b3, w4, b4]`, kernels NHWC `[kh, kw, in, out]`, dense
  * `[in, out]`, all row-major and drawn here, so every peer starts from the same numbers.
  */
-import { makeRng } from './harness.js';
+import { makeRng, type TrainOptions } from './harness.js';
 
 export const CNN_NAME = 'CNN conv32-pool-conv64-pool-128-10, batch 64';
 export const CNN_BATCH = 64;
@@ -31,18 +31,12 @@ export function cnnInitialWeights(seed: string | number): Float32Array[] {
   });
 }
 
-/** Options of a peer's CNN run. */
-export interface CnnRunOptions {
-  /** Total steps, warm-up included. */
-  steps: number;
-  warmupSteps: number;
-  initialWeights: Float32Array[];
-  /** `[n, 784]` pixels in [0, 1]; reshaped to `[n, 28, 28, 1]` by each peer. */
-  images: Float32Array;
-  labels: Int32Array;
-  /** `steps · 64` sample indices. */
-  batchOrder: Int32Array;
-}
+/**
+ * Options of a peer's CNN run: the MLP runs' options without the layer sizes and batch size,
+ * which the CNN fixes. `images` stay `[n, 784]`; each peer reshapes them to `[n, 28, 28, 1]`, and
+ * `initialWeights` follow {@link CNN_SHAPES}.
+ */
+export type CnnRunOptions = Omit<TrainOptions, 'layerSizes' | 'batchSize'>;
 
 /** What a peer's CNN run reports: timed steps, or why it cannot train. */
 export type CnnRunResult =

@@ -40,11 +40,7 @@ function geometryOf(op: string, xShape: readonly number[], filterShape: readonly
 
 /** Float operands of one dtype, with `x` as a rank-4 batch and whether it was one image. */
 function operands(op: string, a: TensorLike, b: TensorLike, aName: string, bName: string): [Tensor, Tensor] {
-  try {
-    return lift2(op, toFloat(op, a, aName), toFloat(op, b, bName));
-  } catch (e) {
-    throw new Error((e as Error).message.replace(/\ba is\b/, `${aName} is`).replace(/\bb is\b/, `${bName} is`));
-  }
+  return lift2(op, toFloat(op, a, aName), toFloat(op, b, bName), [aName, bName]);
 }
 
 /**

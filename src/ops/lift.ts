@@ -33,19 +33,20 @@ function isIntegral(x: number | unknown[] | ArrayBufferView): boolean {
 
 /**
  * Lifts two arguments to tensors of one dtype: float32 with float64 is an error naming both;
- * int32 with a float converts the int32 side; plain values take the other side's dtype.
+ * int32 with a float converts the int32 side; plain values take the other side's dtype. `names`
+ * are the arguments' names in messages.
  */
-export function lift2(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+export function lift2(op: string, a: TensorLike, b: TensorLike, names: readonly [string, string] = ["a", "b"]): [Tensor, Tensor] {
   const aT = a instanceof Tensor;
   const bT = b instanceof Tensor;
-  let x = aT ? toTensor(op, a, undefined, "a") : undefined;
-  let y = bT ? toTensor(op, b, undefined, "b") : undefined;
-  x ??= toTensor(op, a, y?.dtype ?? "float32", "a");
-  y ??= toTensor(op, b, x.dtype, "b");
+  let x = aT ? toTensor(op, a, undefined, names[0]) : undefined;
+  let y = bT ? toTensor(op, b, undefined, names[1]) : undefined;
+  x ??= toTensor(op, a, y?.dtype ?? "float32", names[0]);
+  y ??= toTensor(op, b, x.dtype, names[1]);
   if (x.dtype === y.dtype) return [x, y];
   if (x.dtype === "int32") return [cast(x, y.dtype), y];
   if (y.dtype === "int32") return [x, cast(y, x.dtype)];
-  throw new Error(`${op}: dtype mismatch: a is ${x.dtype} and b is ${y.dtype}; cast one of them with .cast('${x.dtype}') or .cast('${y.dtype}')`);
+  throw new Error(`${op}: dtype mismatch: ${names[0]} is ${x.dtype} and ${names[1]} is ${y.dtype}; cast one of them with .cast('${x.dtype}') or .cast('${y.dtype}')`);
 }
 
 /** The argument as a float tensor: int32 becomes float32, for ops that are real-valued by nature. */
