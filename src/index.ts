@@ -64,5 +64,6 @@ export {
 } from "./io/memory.js";
 export { loadModel, saveCheckpoint, loadCheckpoint, type CheckpointOptions, type Checkpoint } from "./io/folder.js";
 export { ModelFormatError } from "./io/check.js";
+export type { PathLike } from "./util/path.js";
 export type { OptimizerManifest, OptimizerVariableManifest, SlotManifest } from "./io/optimizer.js";
 export type { ByteRange } from "./io/bytes.js";
