@@ -13,6 +13,7 @@ import { Conv2D } from "./conv2d.js";
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "./pooling.js";
 import { Reshape } from "./reshape.js";
 import { Embedding } from "./embedding.js";
+import { LayerNormalization } from "./layer-normalization.js";
 import type { Layer, LayerConfig } from "./layer.js";
 import { Model, type ModelConfig } from "./model.js";
 
@@ -35,6 +36,7 @@ const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
   Reshape: (c) => new Reshape(c as never),
   BatchNormalization: (c) => new BatchNormalization(c as never),
   Embedding: (c) => new Embedding(c as never),
+  LayerNormalization: (c) => new LayerNormalization(c as never),
 };
 
 /**
