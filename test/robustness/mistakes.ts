@@ -244,4 +244,9 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "weights as a plain array", code: `gt.fromMemory({ manifest: gt.toMemory(f.model).manifest, weights: [1, 2] })` },
     { mistake: "a checkpoint loaded from a plain model save", code: `const d = f.dir(); f.model.save(d); gt.loadCheckpoint(d)` },
   ],
+  Interop: [
+    { mistake: "ONNX export of an unbuilt model", code: `gt.sequential([gt.layers.dense({ units: 2 })]).toONNX()` },
+    { mistake: "ONNX export of a float64 model", code: `gt.sequential([gt.layers.dense({ units: 2, inputShape: [3], dtype: "float64" })]).toONNX()` },
+    { mistake: "saveONNX to an empty path", code: `gt.saveONNX(f.model, "")` },
+  ],
 };
