@@ -11,6 +11,7 @@ import { variable, type Seed } from "../tensor/create.js";
 import { toTensor } from "../ops/lift.js";
 import { getInitializer, type InitializerSpec } from "./initializers.js";
 import { checkInputShape } from "./options.js";
+import { checkOptionNames } from "../util/options.js";
 
 /** A shape whose batch dimension (the first) may be unknown: `[null, 784]`. */
 export type LayerShape = readonly (number | null)[];
@@ -54,6 +55,9 @@ export interface AddWeightOptions {
   /** Seed of the initializer's draw. */
   seed?: Seed;
 }
+
+/** @internal The names {@link CallOptions} holds. */
+export const CALL_OPTIONS: readonly string[] = ["training"];
 
 const counters = new Map<string, number>();
 
@@ -161,6 +165,7 @@ export abstract class Layer {
    * @example `gt.layers.relu().apply(gt.tensor([-1, 2]))`
    */
   apply(x: TensorLike, options: CallOptions = {}): Tensor {
+    checkOptionNames(`${this.name}.apply`, options, CALL_OPTIONS);
     const t = toTensor(this.name, x);
     if (t.rank === 0) throw new Error(`${this.name}: expected a batch of inputs (batch dimension first), got a scalar`);
     this.ensureBuilt([null, ...t.shape.slice(1)]);
@@ -180,6 +185,7 @@ export abstract class Layer {
    * @example `this.kernel = this.addWeight("kernel", [inputDim, units], "glorotUniform", { seed })`
    */
   addWeight(name: string, shape: readonly number[], initializer: InitializerSpec, options: AddWeightOptions = {}): Variable {
+    checkOptionNames(`${this.name}.addWeight`, options, ["trainable", "dtype", "seed"]);
     const fullName = `${this.name}/${name}`;
     if (this._weights.some((w) => w.variable.name === fullName)) throw new Error(`${this.name}: a weight named '${name}' already exists`);
     const dtype = options.dtype ?? this.dtype;

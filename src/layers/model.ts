@@ -14,7 +14,7 @@ import { compileModel, type CompileOptions, type CompiledState } from "../traini
 import { evaluateModel, fitModel, type EvaluateOptions, type FitOptions } from "../training/fit.js";
 import type { History } from "../training/history.js";
 import type { Logs } from "../training/callbacks.js";
-import { formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
+import { CALL_OPTIONS, formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
 import { saveModel } from "../io/folder.js";
 import type { PathLike } from "../util/path.js";
@@ -155,6 +155,7 @@ export class Model {
    * @example `const logits = model.call(x, { training: true })`
    */
   call(x: TensorLike, options: CallOptions = {}): Tensor {
+    checkOptions("call", options, CALL_OPTIONS);
     let y = toTensor(this.name, x);
     for (const layer of this._layers) y = layer.apply(y, options);
     return y;
