@@ -34,6 +34,15 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "assigning a value of another dtype", code: `f.w.assign(gt.zeros([2], "float64"))` },
     { mistake: "assigning a plain array", code: `f.w.assign([0, 0])` },
     { mistake: "item() of a tensor with several elements", code: `gt.tensor([1, 2]).item()` },
+    { mistake: "an int32 value beyond 2³¹ − 1", code: `gt.tensor([1, 2 ** 31], [2], "int32")` },
+    { mistake: "an int32 fill value beyond the range", code: `gt.fill([2], 2 ** 32, "int32")` },
+    { mistake: "an int32 range past 2³¹ − 1", code: `gt.range(2 ** 31 - 2, 2 ** 31 + 1, 1, "int32")` },
+    { mistake: "casting NaN to int32", code: `gt.tensor([NaN]).cast("int32")` },
+    { mistake: "an int32 sum that would wrap around", code: `gt.sum(gt.tensor([2 ** 31 - 1, 1], [2], "int32"))` },
+    { mistake: "an int32 product that would wrap around", code: `gt.prod(gt.tensor([65536, 65536], [2], "int32"))` },
+    { mistake: "an int32 running sum that would wrap around", code: `gt.cumsum(gt.tensor([2 ** 31 - 1, 1], [2], "int32"))` },
+    { mistake: "normal draws as int32", code: `gt.randomNormal([2], { dtype: "int32" })` },
+    { mistake: "uniform int32 draws with fractional bounds", code: `gt.randomUniform([2], { minval: 0.5, maxval: 3, dtype: "int32" })` },
   ],
   Ops: [
     { mistake: "shapes that do not broadcast", code: `gt.add(gt.ones([2]), gt.ones([3]))` },
@@ -154,6 +163,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "accuracy with labels of another shape", code: `gt.metrics.accuracy(gt.tensor([0, 1, 2], [3], "int32"), gt.ones([2, 3]))` },
   ],
   Optimizers: [
+    { mistake: "applyGradients with every gradient null", code: `new gt.optim.SGD({ learningRate: 0.1 }).applyGradients([[null, f.w]])` },
     { mistake: "PyTorch's lr", code: `new gt.optim.SGD({ lr: 0.1 })` },
     { mistake: "a negative learning rate", code: `new gt.optim.SGD({ learningRate: -1 })` },
     { mistake: "a NaN learning rate", code: `new gt.optim.SGD({ learningRate: NaN })` },
