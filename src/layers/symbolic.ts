@@ -100,7 +100,9 @@ export function connect(layer: Layer, x: SymbolicTensor | readonly SymbolicTenso
   const shapes = inputs.map((t) => t.shape);
   const wasBuilt = layer.built;
   const fail = (e: unknown): never => {
-    const why = e instanceof Error ? e.message : String(e);
+    const message = e instanceof Error ? e.message : String(e);
+    // The layer's own message names it already; say its name once.
+    const why = message.startsWith(`${layer.name}: `) ? message.slice(layer.name.length + 2) : message;
     const built = wasBuilt && layer.buildInputShape !== undefined && !list ? ` (it was built for inputs of shape ${formatShape(layer.buildInputShape)})` : "";
     throw new Error(`${layer.name}: cannot be applied to ${inputs.map(describeSymbolic).join(" and ")}${built}: ${why}`);
   };
