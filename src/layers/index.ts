@@ -1,9 +1,9 @@
 /**
  * Layers and models, as `gt.layers`: `dense`, activation layers, `dropout`, `flatten`,
- * `conv2d`, the pooling layers, `reshape`, `batchNormalization`, the merge layers (`add`,
- * `subtract`, `multiply`, `average`, `maximum`, `minimum`, `concatenate`), `sequential` to stack
- * layers and `input` / `model` to wire a graph of them (also at the root: `gt.sequential`,
- * `gt.input`, `gt.model`).
+ * `conv2d`, the pooling layers, `reshape`, `batchNormalization`, `layerNormalization`,
+ * `embedding`, the merge layers (`add`, `subtract`, `multiply`, `average`, `maximum`, `minimum`,
+ * `concatenate`), `sequential` to stack layers and `input` / `model` to wire a graph of them
+ * (also at the root: `gt.sequential`, `gt.input`, `gt.model`).
  *
  * ```ts
  * const model = gt.sequential([
@@ -29,6 +29,8 @@ export {
 } from "./pooling.js";
 export { Reshape, reshape, type ReshapeOptions } from "./reshape.js";
 export { BatchNormalization, batchNormalization, type BatchNormalizationOptions, type BatchNormalizationInitializers } from "./batch-normalization.js";
+export { Embedding, embedding, type EmbeddingOptions } from "./embedding.js";
+export { LayerNormalization, layerNormalization, type LayerNormalizationOptions } from "./layer-normalization.js";
 export { Model, sequential, type ModelOptions, type ModelConfig, type SequentialConfig, type PredictOptions, type ModelInput, type ModelOutput } from "./model.js";
 export { Functional, model, type FunctionalOptions, type FunctionalConfig, type FunctionalLayerConfig, type TensorRef } from "./functional.js";
 export { SymbolicTensor, type InputOptions } from "./symbolic.js";

@@ -14,6 +14,8 @@ import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPoolin
 import { Reshape } from "./reshape.js";
 import { InputLayer } from "./input-layer.js";
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from "./merge.js";
+import { Embedding } from "./embedding.js";
+import { LayerNormalization } from "./layer-normalization.js";
 import type { Layer, LayerConfig } from "./layer.js";
 import { Model, type ModelConfig, type ModelOutput } from "./model.js";
 import type { FunctionalConfig } from "./functional.js";
@@ -56,6 +58,8 @@ const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
   Maximum: (c) => new Maximum(c as never),
   Minimum: (c) => new Minimum(c as never),
   Concatenate: (c) => new Concatenate(c as never),
+  Embedding: (c) => new Embedding(c as never),
+  LayerNormalization: (c) => new LayerNormalization(c as never),
 };
 
 /**
