@@ -50,6 +50,8 @@ export abstract class Merge extends Layer {
   /** @internal The merged tensor, after checking the list's length and shapes. */
   override applyList(xs: readonly Tensor[], _options: CallOptions): Tensor {
     this.inferShape(xs.map((t) => [null, ...t.shape.slice(1)]));
+    const other = xs.findIndex((t) => t.rank > 0 && t.shape[0] !== xs[0].shape[0]);
+    if (other > 0) throw new Error(`${this.name}: the inputs hold different numbers of samples: input 0 has ${xs[0].shape[0]}, input ${other} has ${xs[other].shape[0]}`);
     return this.merge(xs);
   }
 

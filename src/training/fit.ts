@@ -201,11 +201,11 @@ function takeRows(d: Data, rows: Int32Array): Data {
  * tensors with the same number of samples.
  */
 function readData(where: string, plan: OutputPlan, x: unknown, y: unknown, xName: string, yName: string): Data {
-  const xList = Array.isArray(x);
-  if (xList && x.length === 0) throw new Error(`${where}: ${xName} is an empty list; give one tensor per input`);
+  // A list holds tensors; nested numbers are one (mistaken) x, reported as such below.
+  const xList = Array.isArray(x) && x.some((t) => t instanceof Tensor);
   const xs = (xList ? x : [x]) as Tensor[];
   const ys = plan.targets(where, y, yName);
-  const named = [...xs.map((t, i) => [t, xList ? `${xName}[${i}]` : xName] as const), ...ys.map((t, i) => [t, Array.isArray(y) ? `${yName}[${i}]` : yName] as const)];
+  const named = [...xs.map((t, i) => [t, xList ? `${xName}[${i}]` : xName] as const), ...ys.map((t, i) => [t, ys.length > 1 || ys[0] !== y ? `${yName}[${i}]` : yName] as const)];
   for (const [t, name] of named) {
     if (!(t instanceof Tensor) || t.rank === 0) throw new Error(`${where}: ${name} must be a tensor with the samples along its first axis, got ${describe(t)}`);
   }

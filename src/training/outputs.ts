@@ -58,7 +58,7 @@ export class OutputPlan {
    */
   targets(where: string, y: unknown, label: string): Tensor[] {
     const n = this.names.length;
-    if (!Array.isArray(y)) {
+    if (!Array.isArray(y) || !y.some((t) => t instanceof Tensor)) {
       if (this.list && n > 1) throw new Error(`${where}: the model has ${n} outputs (${this.names.join(", ")}), so ${label} must be a list of ${n} tensors, got ${describe(y)}`);
       return [y as Tensor];
     }

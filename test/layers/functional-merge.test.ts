@@ -37,7 +37,8 @@ describe("merge layers", () => {
     const p = gt.input({ shape: [4, 1] });
     const q = gt.input({ shape: [1, 3] });
     expect(gt.layers.multiply().apply([p, q]).shape).toEqual([null, 4, 3]);
-    expect(flat(gt.layers.add().apply([gt.tensor([[1], [2]]), gt.tensor([[10, 20]])]))).toEqual([11, 21, 12, 22]);
+    expect(flat(gt.layers.add().apply([gt.tensor([[1], [2]]), gt.tensor([[10, 20], [30, 40]])]))).toEqual([11, 21, 32, 42]);
+    expect(() => gt.layers.add({ name: "batches" }).apply([gt.ones([2, 3]), gt.ones([1, 3])])).toThrow("batches: the inputs hold different numbers of samples: input 0 has 2, input 1 has 1");
   });
 
   it("refuse what Keras refuses, saying what was wrong", () => {
