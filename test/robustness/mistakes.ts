@@ -137,6 +137,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "a model config that is not one", code: `gt.layers.modelFromConfig({})` },
     { mistake: "an unknown initializer name", code: `gt.initializers.getInitializer("xavier")` },
     { mistake: "an initializer for a negative shape", code: `gt.initializers.glorotUniform([-1, 2])` },
+    { mistake: "an orthogonal initializer for a vector", code: `gt.initializers.orthogonal([5])` },
   ],
   "Losses and metrics": [
     { mistake: "shapes that differ", code: `gt.losses.meanSquaredError(gt.ones([2, 3]), gt.ones([2, 2]))` },
