@@ -1,8 +1,8 @@
 /**
  * Layers and models, as `gt.layers`: `dense`, activation layers, `dropout`, `flatten`,
  * `conv2d`, the pooling layers, `reshape`, `batchNormalization`, `layerNormalization`,
- * `embedding`, and
- * `sequential` to stack them (also at the root: `gt.sequential`).
+ * `embedding`, the recurrent `simpleRNN` and `lstm`, and `sequential` to stack them (also at the
+ * root: `gt.sequential`).
  *
  * ```ts
  * const model = gt.sequential([
@@ -30,5 +30,8 @@ export { Reshape, reshape, type ReshapeOptions } from "./reshape.js";
 export { BatchNormalization, batchNormalization, type BatchNormalizationOptions, type BatchNormalizationInitializers } from "./batch-normalization.js";
 export { Embedding, embedding, type EmbeddingOptions } from "./embedding.js";
 export { LayerNormalization, layerNormalization, type LayerNormalizationOptions } from "./layer-normalization.js";
+export { Recurrent, type RecurrentOptions } from "./recurrent.js";
+export { SimpleRNN, simpleRNN, type SimpleRNNOptions } from "./simple-rnn.js";
+export { LSTM, lstm, type LSTMOptions } from "./lstm.js";
 export { Model, sequential, type ModelOptions, type ModelConfig, type PredictOptions } from "./model.js";
 export { layerFromConfig, modelFromConfig } from "./serialize.js";

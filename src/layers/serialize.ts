@@ -14,6 +14,8 @@ import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPoolin
 import { Reshape } from "./reshape.js";
 import { Embedding } from "./embedding.js";
 import { LayerNormalization } from "./layer-normalization.js";
+import { SimpleRNN } from "./simple-rnn.js";
+import { LSTM } from "./lstm.js";
 import type { Layer, LayerConfig } from "./layer.js";
 import { Model, type ModelConfig } from "./model.js";
 
@@ -37,6 +39,8 @@ const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
   BatchNormalization: (c) => new BatchNormalization(c as never),
   Embedding: (c) => new Embedding(c as never),
   LayerNormalization: (c) => new LayerNormalization(c as never),
+  SimpleRNN: (c) => new SimpleRNN(c as never),
+  LSTM: (c) => new LSTM(c as never),
 };
 
 /**
