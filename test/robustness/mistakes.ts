@@ -234,10 +234,14 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "a training size of 0", code: `gt.data.loadMnist({ trainSize: 0 })` },
     { mistake: "Keras-style option names", code: `gt.data.loadMnist({ train_size: 100 })` },
     { mistake: "a folder without the MNIST files", code: `gt.data.loadMnist({ dir: f.dir() })` },
+    { mistake: "the download URL as the folder", code: `gt.data.loadMnist({ dir: "https://storage.googleapis.com/cvdf-datasets/mnist/" })` },
   ],
   Saving: [
     { mistake: "save to an empty path", code: `f.model.save("")` },
     { mistake: "load from a folder that does not exist", code: `gt.loadModel(f.dir())` },
+    { mistake: "TF.js' indexeddb:// scheme", code: `f.model.save("indexeddb://my-model")` },
+    { mistake: "loading from an http URL", code: `gt.loadModel("https://example.com/models/mnist/model.json")` },
+    { mistake: "a file: URL without its slashes", code: `f.model.save("file:model")` },
     { mistake: "a checkpoint without an epoch", code: `gt.saveCheckpoint(f.dir(), { model: f.model })` },
     { mistake: "a checkpoint of an uncompiled model without an optimizer", code: `gt.saveCheckpoint(f.dir(), { model: f.fresh(), epoch: 1 })` },
     { mistake: "a learning rate that is a plain function", code: `gt.saveCheckpoint(f.dir(), { model: f.model, optimizer: new gt.optim.SGD({ learningRate: (step) => 0.1 / (1 + step) }), epoch: 1 })` },
@@ -245,5 +249,10 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "a manifest that is not JSON", code: `gt.fromMemory({ manifest: "{", weights: new ArrayBuffer(0) })` },
     { mistake: "weights as a plain array", code: `gt.fromMemory({ manifest: gt.toMemory(f.model).manifest, weights: [1, 2] })` },
     { mistake: "a checkpoint loaded from a plain model save", code: `const d = f.dir(); f.model.save(d); gt.loadCheckpoint(d)` },
+  ],
+  Interop: [
+    { mistake: "ONNX export of an unbuilt model", code: `gt.sequential([gt.layers.dense({ units: 2 })]).toONNX()` },
+    { mistake: "ONNX export of a float64 model", code: `gt.sequential([gt.layers.dense({ units: 2, inputShape: [3], dtype: "float64" })]).toONNX()` },
+    { mistake: "saveONNX to an empty path", code: `gt.saveONNX(f.model, "")` },
   ],
 };
