@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run test:browser`: the parallel matmul and a small CNN's training in headless Chromium (.ci/run installs Debian's
-// Chromium when the image lacks it). Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
+// `npm run test:browser`: the parallel matmul and a small CNN's training in headless Chromium, then the momentum
+// lab's checks (lab.mjs; `--lab-only` runs just those). .ci/run installs Debian's Chromium when the image lacks
+// it. Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
 // Cross-Origin-Opener-Policy/Embedder-Policy headers (cross-origin isolated: Web Workers share
 // the memory) and without (one thread) — and checks what the page reports. Exits 1 on any failed
 // check. Needs Debian's Chromium: apt-get install chromium.
@@ -11,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
+import { labChecks } from "./lab.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -103,7 +105,8 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 try {
   console.log(`Chromium ${context.browser()?.version() ?? "(version unknown)"}`);
-  for (const [mode, isolated] of [["cross-origin isolated", true], ["not isolated", false]]) {
+  const modes = process.argv.includes("--lab-only") ? [] : [["cross-origin isolated", true], ["not isolated", false]];
+  for (const [mode, isolated] of modes) {
     const server = await serve(isolated ? ISOLATION : {});
     const page = await context.newPage();
     const errors = [];
@@ -126,6 +129,7 @@ try {
       server.close();
     }
   }
+  await labChecks(context, check);
 } finally {
   await context.close();
   rmSync(userDataDir, { recursive: true, force: true });
