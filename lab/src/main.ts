@@ -5,6 +5,7 @@
 import * as gt from "gradtape";
 import { byId, type Store } from "./dom.js";
 import { mountPaths } from "./paths-tab.js";
+import { mountRace } from "./race-tab.js";
 import { fromHash, TABS, toHash, type Settings, type Tab } from "./settings.js";
 
 let settings: Settings = fromHash(location.hash).settings;
@@ -47,6 +48,6 @@ byId("threads").textContent = globalThis.crossOriginIsolated
   ? `Cross-origin isolated: gradtape's large products use up to ${gt.getThreads()} threads, and the race runs each optimizer in its own worker.`
   : "Not cross-origin isolated (the server sends no COOP/COEP headers): gradtape runs on one thread in each worker. Everything works, more slowly.";
 
-tabs.push(mountPaths(store));
+tabs.push(mountPaths(store), mountRace(store));
 window.addEventListener("hashchange", readHash);
 readHash();

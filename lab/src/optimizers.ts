@@ -9,6 +9,15 @@ export const OPTIMIZER_KINDS = ["sgd", "momentum", "nesterov", "adam", "rmsprop"
 /** One of {@link OPTIMIZER_KINDS}. */
 export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number];
 
+/** Each optimizer's colour, the same in every tab. */
+export const COLORS: Record<OptimizerKind, string> = {
+  sgd: gt.plot.PALETTE[0]!,
+  momentum: gt.plot.PALETTE[1]!,
+  nesterov: gt.plot.PALETTE[2]!,
+  adam: gt.plot.PALETTE[3]!,
+  rmsprop: gt.plot.PALETTE[4]!,
+};
+
 /** What an optimizer is built from. */
 export interface OptimizerSettings {
   /** SGD's, momentum's and Nesterov's learning rate. */

@@ -5,18 +5,9 @@
  */
 import * as gt from "gradtape";
 import { Descent, surfaces, type Surface } from "../../examples/paths.js";
-import { byId, el, fitCanvas, formatValue, round3, type Store } from "./dom.js";
-import { hasVelocity, makeOptimizer, OPTIMIZER_KINDS, optimizerLabel, type OptimizerKind } from "./optimizers.js";
+import { bindNumbers, byId, el, fitCanvas, formatValue, optimizerToggles, type Store } from "./dom.js";
+import { COLORS, hasVelocity, makeOptimizer, OPTIMIZER_KINDS, optimizerLabel, type OptimizerKind } from "./optimizers.js";
 import { surfaceById, surfaceDefaults, type Settings } from "./settings.js";
-
-/** Each optimizer's colour, the same in every tab. */
-export const COLORS: Record<OptimizerKind, string> = {
-  sgd: gt.plot.PALETTE[0]!,
-  momentum: gt.plot.PALETTE[1]!,
-  nesterov: gt.plot.PALETTE[2]!,
-  adam: gt.plot.PALETTE[3]!,
-  rmsprop: gt.plot.PALETTE[4]!,
-};
 
 const NOTES: Record<string, string> = {
   rosenbrock: "Rosenbrock's banana valley, minimum 0 at (1, 1). From the article's defaults (lr 0.001, momentum 0.9, start (−1.5, 2)) momentum reaches the tolerance in the same number of steps as `npm run example:momentum` reports: the same code runs here.",
@@ -56,33 +47,21 @@ export function mountPaths(store: Store<Settings>): { refresh(): void } {
   const section = byId("paths");
 
   for (const s of surfaces) surfaceSelect.append(el("option", { value: s.id }, s.name));
-  const toggles = new Map<OptimizerKind, HTMLInputElement>();
-  const fieldset = byId("paths-optimizers");
-  for (const kind of OPTIMIZER_KINDS) {
-    const box = el("input", { type: "checkbox", id: `opt-${kind}` });
-    toggles.set(kind, box);
-    fieldset.append(el("label", {}, box, el("span", { class: "swatch", style: `background:${COLORS[kind]}` }), el("span", { id: `opt-${kind}-label` })));
-    box.addEventListener("change", () => store.set({ optimizers: OPTIMIZER_KINDS.filter((k) => toggles.get(k)!.checked) }));
-  }
-
-  // Sliders: the rates on a log scale, stored with 3 significant digits.
-  const logSlider = (id: "lr" | "alr", key: "learningRate" | "adaptiveLearningRate") => {
-    byId<HTMLInputElement>(id).addEventListener("input", (e) => store.set({ [key]: round3(10 ** Number((e.target as HTMLInputElement).value)) }));
-  };
-  logSlider("lr", "learningRate");
-  logSlider("alr", "adaptiveLearningRate");
-  byId<HTMLInputElement>("m").addEventListener("input", (e) => store.set({ momentum: Number((e.target as HTMLInputElement).value) }));
-  byId<HTMLInputElement>("speed").addEventListener("input", (e) => store.set({ speed: Number((e.target as HTMLInputElement).value) }));
-  const numberInput = (id: string, key: "tolerance" | "maxSteps" | "dropFactor", ok: (v: number) => boolean) => {
-    byId<HTMLInputElement>(id).addEventListener("change", (e) => {
-      const v = Number((e.target as HTMLInputElement).value);
-      if (ok(v)) store.set({ [key]: v });
-      else syncControls(store.get());
-    });
-  };
-  numberInput("tol", "tolerance", (v) => v > 0 && Number.isFinite(v));
-  numberInput("steps", "maxSteps", (v) => Number.isInteger(v) && v >= 1 && v <= 100000);
-  numberInput("dropf", "dropFactor", (v) => v >= 0 && Number.isFinite(v));
+  const toggles = optimizerToggles("paths-optimizers", "opt", OPTIMIZER_KINDS, COLORS, (optimizers) => {
+    store.set({ optimizers });
+    return true;
+  });
+  // The rates on log sliders, stored with 3 significant digits.
+  const showNumbers = bindNumbers(store, [
+    { id: "lr", key: "learningRate", log: true },
+    { id: "alr", key: "adaptiveLearningRate", log: true },
+    { id: "m", key: "momentum" },
+    { id: "speed", key: "speed" },
+  ], [
+    { id: "tol", key: "tolerance", ok: (v) => v > 0 },
+    { id: "steps", key: "maxSteps", ok: (v) => Number.isInteger(v) && v >= 1 && v <= 100000 },
+    { id: "dropf", key: "dropFactor", ok: (v) => v >= 0 },
+  ]);
   let lastDrop = 100;
   byId<HTMLInputElement>("drop-on").addEventListener("change", (e) => store.set({ drop: (e.target as HTMLInputElement).checked ? lastDrop : 0 }));
   byId<HTMLInputElement>("drop").addEventListener("change", (e) => {
@@ -110,17 +89,7 @@ export function mountPaths(store: Store<Settings>): { refresh(): void } {
       toggles.get(kind)!.checked = s.optimizers.includes(kind);
       byId(`opt-${kind}-label`).textContent = optimizerLabel(kind, s);
     }
-    byId<HTMLInputElement>("lr").value = String(Math.log10(s.learningRate));
-    byId("lr-out").textContent = String(s.learningRate);
-    byId<HTMLInputElement>("alr").value = String(Math.log10(s.adaptiveLearningRate));
-    byId("alr-out").textContent = String(s.adaptiveLearningRate);
-    byId<HTMLInputElement>("m").value = String(s.momentum);
-    byId("m-out").textContent = String(s.momentum);
-    byId<HTMLInputElement>("speed").value = String(s.speed);
-    byId("speed-out").textContent = String(s.speed);
-    byId<HTMLInputElement>("tol").value = String(s.tolerance);
-    byId<HTMLInputElement>("steps").value = String(s.maxSteps);
-    byId<HTMLInputElement>("dropf").value = String(s.dropFactor);
+    showNumbers(s);
     if (s.drop > 0) lastDrop = s.drop;
     byId<HTMLInputElement>("drop-on").checked = s.drop > 0;
     byId<HTMLInputElement>("drop").value = String(lastDrop);
