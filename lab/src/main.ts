@@ -48,6 +48,8 @@ byId("threads").textContent = globalThis.crossOriginIsolated
   ? `Cross-origin isolated: gradtape's large products use up to ${gt.getThreads()} threads, and the race runs each optimizer in its own worker.`
   : "Not cross-origin isolated (the server sends no COOP/COEP headers): gradtape runs on one thread in each worker. Everything works, more slowly.";
 
+// Inside the docs site (docs-site/lab/) the API reference is one folder up.
+byId("docs-link").hidden = !/\/lab\/(index\.html)?$/.test(location.pathname);
 tabs.push(mountPaths(store), mountRace(store));
 window.addEventListener("hashchange", readHash);
 readHash();

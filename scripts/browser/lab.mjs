@@ -2,7 +2,8 @@
 // (scripts/lab-build.mjs) served on 127.0.0.1 with and without cross-origin isolation, driven
 // through its own controls. Screenshots of each tab, desktop and phone width, go to
 // build/lab-screenshots/ to be looked at.
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildLab } from "../lab-build.mjs";
@@ -39,6 +40,32 @@ async function runPaths(page) {
 }
 
 /**
+ * The docs site's layout (`npm run docs`: typedoc copies docs/momentum-lab.html into media/, the lab
+ * is built into lab/): the home page's link lands on the lab, whose link leads back.
+ */
+async function docsLinkCheck(context, check) {
+  const site = mkdtempSync(join(tmpdir(), "gt-lab-site-"));
+  const mode = "lab in the docs site";
+  console.log(`\n${mode}`);
+  const server = await serveStatic(site, 0);
+  try {
+    mkdirSync(join(site, "media"));
+    copyFileSync(join(root, "docs/momentum-lab.html"), join(site, "media/momentum-lab.html"));
+    await buildLab(join(site, "lab"));
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/media/momentum-lab.html`);
+    await page.waitForURL(/\/lab\/index\.html/, { timeout: 30_000 });
+    await page.waitForSelector("#paths-table tbody tr", { timeout: 30_000 });
+    const back = await page.$eval("#docs-link", (e) => !e.hidden && e.querySelector("a").href);
+    check(mode, "media/momentum-lab.html leads to lab/index.html, which links back to ../index.html", back === `http://127.0.0.1:${server.address().port}/index.html`, String(back));
+    await page.close();
+  } finally {
+    server.close();
+    rmSync(site, { recursive: true, force: true });
+  }
+}
+
+/**
  * Runs the lab's checks in `context` (a Playwright browser context); `check(mode, name, ok, detail)` records each.
  */
 export async function labChecks(context, check) {
@@ -46,6 +73,7 @@ export async function labChecks(context, check) {
   const shots = join(root, "build/lab-screenshots");
   mkdirSync(shots, { recursive: true });
   const expectedSteps = await nodeRosenbrockSteps();
+  await docsLinkCheck(context, check);
   for (const [mode, headers] of [["lab, cross-origin isolated", ISOLATION], ["lab, not isolated", {}]]) {
     const server = await serveStatic(dir, 0, headers);
     const base = `http://127.0.0.1:${server.address().port}`;
