@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run test:browser`: the parallel matmul and a small CNN's training in headless Chromium, and
-// (csp.mjs) a user's bundle training under a strict Content Security Policy (.ci/run installs Debian's
-// Chromium when the image lacks it). Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
+// `npm run test:browser`: the parallel matmul and a small CNN's training in headless Chromium,
+// (csp.mjs) a user's bundle training under a strict Content Security Policy, then the momentum
+// lab's checks (lab.mjs; `--lab-only` runs just those). .ci/run installs Debian's Chromium when the
+// image lacks it. Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
 // Cross-Origin-Opener-Policy/Embedder-Policy headers (cross-origin isolated: Web Workers share
 // the memory) and without (one thread) — and checks what the page reports. Exits 1 on any failed
 // check. Needs Debian's Chromium: apt-get install chromium.
@@ -13,6 +14,7 @@ import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { checkStrictCsp } from "./csp.mjs";
 import { pageHtml, serve } from "./serve.mjs";
+import { labChecks } from "./lab.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,7 +92,9 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 try {
   console.log(`Chromium ${context.browser()?.version() ?? "(version unknown)"}`);
-  for (const [mode, isolated] of [["cross-origin isolated", true], ["not isolated", false]]) {
+  const labOnly = process.argv.includes("--lab-only");
+  const modes = labOnly ? [] : [["cross-origin isolated", true], ["not isolated", false]];
+  for (const [mode, isolated] of modes) {
     const server = await serve(html, js, isolated ? ISOLATION : {});
     const page = await context.newPage();
     const errors = [];
@@ -113,7 +117,8 @@ try {
       server.close();
     }
   }
-  await checkStrictCsp(context, check);
+  if (!labOnly) await checkStrictCsp(context, check);
+  await labChecks(context, check);
 } finally {
   await context.close();
   rmSync(userDataDir, { recursive: true, force: true });

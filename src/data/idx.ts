@@ -13,6 +13,7 @@
  * @module
  */
 import { gunzip } from "../util/gunzip.js";
+import { checkOptionNames, optionNames } from "../util/options.js";
 import { tryBuiltin } from "../util/node.js";
 
 /** Element types an IDX file can hold. */
@@ -64,6 +65,9 @@ export interface ParseIdxOptions {
    */
   maxDecompressedBytes?: number;
 }
+
+/** @internal The names {@link ParseIdxOptions} holds. */
+export const IDX_OPTIONS = optionNames<ParseIdxOptions>({ gunzip: true, maxDecompressedBytes: true });
 
 /**
  * Error thrown for malformed IDX input. `offset` is the byte offset the
@@ -221,6 +225,7 @@ function errText(e: unknown): string {
  * ```
  */
 export function parseIdx(input: Uint8Array | ArrayBuffer, options: ParseIdxOptions = {}): IdxData {
+  checkOptionNames("parseIdx", options, IDX_OPTIONS);
   if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
     const what = typeof input === "string" ? `the string ${JSON.stringify(input)} (read the file first, e.g. fs.readFileSync(path))` : input === null ? "null" : typeof input;
     throw new IdxFormatError(`IDX: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${what}`, 0);
