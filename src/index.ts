@@ -49,13 +49,16 @@ export * as data from "./data/index.js";
 export * as optim from "./optim/index.js";
 export { zip } from "./optim/zip.js";
 export * as layers from "./layers/index.js";
-export { sequential, Model, type ModelOptions, type PredictOptions } from "./layers/model.js";
+export { sequential, Model, type ModelOptions, type PredictOptions, type ModelInput, type ModelOutput } from "./layers/model.js";
+export { model, Functional, type FunctionalOptions } from "./layers/functional.js";
+export { input } from "./layers/input-layer.js";
+export { SymbolicTensor, type InputOptions } from "./layers/symbolic.js";
 export * as initializers from "./layers/initializers.js";
 export * as callbacks from "./training/callbacks.js";
 export {
   trainStep, History, NonFiniteLossError,
   type TrainableModel, type TrainStepResult, type CompileOptions, type FitOptions, type EvaluateOptions, type Logs, type Callback,
-  type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn, type ProgressSink,
+  type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn, type LossSpec, type ProgressSink,
 } from "./training/index.js";
 export * as plot from "./plot/svg.js";
 export {
@@ -64,6 +67,8 @@ export {
   type TrainingState, type ToMemoryOptions, type LoadedModel,
 } from "./io/memory.js";
 export { loadModel, saveCheckpoint, loadCheckpoint, type CheckpointOptions, type Checkpoint } from "./io/folder.js";
+export { saveONNX, ONNX_OPSET, ONNX_IR_VERSION } from "./interop/onnx/index.js";
 export { ModelFormatError } from "./io/check.js";
+export type { PathLike } from "./util/path.js";
 export type { OptimizerManifest, OptimizerVariableManifest, SlotManifest } from "./io/optimizer.js";
 export type { ByteRange } from "./io/bytes.js";
