@@ -5,7 +5,8 @@
  * ```ts
  * import * as gt from "gradtape";
  * ```
- * @packageDocumentation
+ *
+ * @module API reference
  */
 import "./ops/methods.js";
 

@@ -1,9 +1,10 @@
 /**
  * Layers and models, as `gt.layers`: `dense`, activation layers, `dropout`, `flatten`,
  * `conv2d`, the pooling layers, `reshape`, `batchNormalization`, `layerNormalization`,
- * `embedding`, the merge layers (`add`, `subtract`, `multiply`, `average`, `maximum`, `minimum`,
- * `concatenate`), `sequential` to stack layers and `input` / `model` to wire a graph of them
- * (also at the root: `gt.sequential`, `gt.input`, `gt.model`).
+ * `embedding`, the recurrent `simpleRNN` and `lstm`, the merge layers (`add`, `subtract`,
+ * `multiply`, `average`, `maximum`, `minimum`, `concatenate`), `sequential` to stack layers and
+ * `input` / `model` to wire a graph of them (also at the root: `gt.sequential`, `gt.input`,
+ * `gt.model`).
  *
  * ```ts
  * const model = gt.sequential([
@@ -39,4 +40,7 @@ export {
   Merge, Add, add, Subtract, subtract, Multiply, multiply, Average, average, Maximum, maximum, Minimum, minimum,
   Concatenate, concatenate, type ConcatenateOptions,
 } from "./merge.js";
+export { Recurrent, type RecurrentOptions } from "./recurrent.js";
+export { SimpleRNN, simpleRNN, type SimpleRNNOptions } from "./simple-rnn.js";
+export { LSTM, lstm, type LSTMOptions } from "./lstm.js";
 export { layerFromConfig, modelFromConfig } from "./serialize.js";

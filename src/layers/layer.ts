@@ -9,8 +9,9 @@ import { fmt, sizeOf } from "../tensor/shape.js";
 import { Tensor, type TensorLike, type Variable } from "../tensor/tensor.js";
 import { variable, type Seed } from "../tensor/create.js";
 import { toTensor } from "../ops/lift.js";
-import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { getInitializer, type Initializer, type InitializerSpec } from "./initializers.js";
 import { checkInputShape } from "./options.js";
+import { checkOptionNames } from "../util/options.js";
 import { connect, isSymbolic, type Node, type SymbolicTensor } from "./symbolic.js";
 
 /** A shape whose batch dimension (the first) may be unknown: `[null, 784]`. */
@@ -55,6 +56,9 @@ export interface AddWeightOptions {
   /** Seed of the initializer's draw. */
   seed?: Seed;
 }
+
+/** @internal The names {@link CallOptions} holds. */
+export const CALL_OPTIONS: readonly string[] = ["training"];
 
 const counters = new Map<string, number>();
 
@@ -170,6 +174,7 @@ export abstract class Layer {
   apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: CallOptions): SymbolicTensor;
   apply(x: TensorLike | readonly Tensor[], options?: CallOptions): Tensor;
   apply(x: TensorLike | readonly Tensor[] | SymbolicTensor | readonly SymbolicTensor[], options: CallOptions = {}): Tensor | SymbolicTensor {
+    checkOptionNames(`${this.name}.apply`, options, CALL_OPTIONS);
     if (isSymbolic(x)) return connect(this, x);
     if (Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof Tensor)) return this.applyList(x as Tensor[], options);
     const t = toTensor(this.name, x as TensorLike);
@@ -211,16 +216,18 @@ export abstract class Layer {
   }
 
   /**
-   * Creates a weight as a {@link Variable} named `layerName/name`, initialized by `initializer`.
+   * Creates a weight as a {@link Variable} named `layerName/name`, initialized by `initializer` (a
+   * name, or a function for a value no named initializer gives, such as an LSTM's forget-gate bias).
    * @throws Error naming the layer when a weight of that name exists or the initializer is unknown.
    * @example `this.kernel = this.addWeight("kernel", [inputDim, units], "glorotUniform", { seed })`
    */
-  addWeight(name: string, shape: readonly number[], initializer: InitializerSpec, options: AddWeightOptions = {}): Variable {
+  addWeight(name: string, shape: readonly number[], initializer: InitializerSpec | Initializer, options: AddWeightOptions = {}): Variable {
+    checkOptionNames(`${this.name}.addWeight`, options, ["trainable", "dtype", "seed"]);
     const fullName = `${this.name}/${name}`;
     if (this._weights.some((w) => w.variable.name === fullName)) throw new Error(`${this.name}: a weight named '${name}' already exists`);
     const dtype = options.dtype ?? this.dtype;
     const trainable = options.trainable ?? true;
-    const initial = weightSource !== undefined ? weightSource(this.name, name, shape, dtype) : getInitializer(initializer)(shape, { seed: options.seed, dtype });
+    const initial = weightSource !== undefined ? weightSource(this.name, name, shape, dtype) : (typeof initializer === "function" ? initializer : getInitializer(initializer))(shape, { seed: options.seed, dtype });
     const v = variable(initial, { name: fullName, trainable });
     this._weights.push({ variable: v, trainable });
     return v;

@@ -14,7 +14,7 @@ import { compileModel, type CompileOptions, type CompiledState } from "../traini
 import { evaluateModel, fitModel, type EvaluateOptions, type FitOptions } from "../training/fit.js";
 import type { History } from "../training/history.js";
 import type { Logs } from "../training/callbacks.js";
-import { formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
+import { CALL_OPTIONS, formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
 import { saveModel } from "../io/folder.js";
 import type { FunctionalConfig } from "./functional.js";
@@ -178,6 +178,7 @@ export class Model<O extends ModelOutput = Tensor> {
    * @example `const logits = model.call(x, { training: true })`
    */
   call(x: ModelInput, options: CallOptions = {}): O {
+    checkOptions("call", options, CALL_OPTIONS);
     if (isTensorList(x)) throw new Error(`${this.name}: a sequential model takes one input tensor, got a list of ${x.length}; models with several inputs are built with gt.model`);
     let y = toTensor(this.name, x as TensorLike);
     for (const layer of this._layers) y = layer.apply(y, options);

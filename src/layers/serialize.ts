@@ -16,6 +16,8 @@ import { InputLayer } from "./input-layer.js";
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from "./merge.js";
 import { Embedding } from "./embedding.js";
 import { LayerNormalization } from "./layer-normalization.js";
+import { SimpleRNN } from "./simple-rnn.js";
+import { LSTM } from "./lstm.js";
 import type { Layer, LayerConfig } from "./layer.js";
 import { Model, type ModelConfig, type ModelOutput } from "./model.js";
 import type { FunctionalConfig } from "./functional.js";
@@ -60,6 +62,8 @@ const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
   Concatenate: (c) => new Concatenate(c as never),
   Embedding: (c) => new Embedding(c as never),
   LayerNormalization: (c) => new LayerNormalization(c as never),
+  SimpleRNN: (c) => new SimpleRNN(c as never),
+  LSTM: (c) => new LSTM(c as never),
 };
 
 /**
