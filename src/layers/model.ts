@@ -323,7 +323,8 @@ export class Model<O extends ModelOutput = Tensor> {
 
   /**
    * The model as an ONNX file's bytes (opset 13, IR version 7): input `input` in gradtape's NHWC
-   * layout, output `output`, the same numbers as {@link Model.predict}. onnxruntime (Node, web,
+   * layout, output `output` (a functional model with several inputs or outputs names them after
+   * their layers), the same numbers as {@link Model.predict}. onnxruntime (Node, web,
    * mobile) runs it and Netron draws it. In Node, `gt.saveONNX(model, path)` writes it.
    * @throws Error when the model is not built, or naming the first layer that cannot be exported
    * (and listing those that can).
