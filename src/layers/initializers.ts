@@ -7,6 +7,7 @@
  * a vector both are its length; for higher ranks the leading dimensions are a receptive field.
  * @module
  */
+import { checkOptionNames } from "../util/options.js";
 import { allocate, type DType } from "../tensor/dtype.js";
 import { fill, fromValues, randomNormal as normalDraw, randomUniform as uniformDraw, rng, type Seed } from "../tensor/create.js";
 import { checkShape, sizeOf } from "../tensor/shape.js";
@@ -73,6 +74,7 @@ export function computeFans(shape: readonly number[]): {
  * @example `gt.initializers.glorotUniform([784, 128], { seed: 1 })`
  */
 export function glorotUniform(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("glorotUniform", options, ["seed", "dtype"]);
   const { fanIn, fanOut } = computeFans(checkShape(shape, "glorotUniform"));
   return symmetricUniform(shape, Math.sqrt(6 / Math.max(1, fanIn + fanOut)), options);
 }
@@ -84,6 +86,7 @@ export function glorotUniform(shape: readonly number[], options: InitializerOpti
  * @example `gt.initializers.glorotNormal([784, 128], { seed: 1 })`
  */
 export function glorotNormal(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("glorotNormal", options, ["seed", "dtype"]);
   const { fanIn, fanOut } = computeFans(checkShape(shape, "glorotNormal"));
   return truncatedNormal(shape, Math.sqrt(2 / Math.max(1, fanIn + fanOut)) / TRUNCATION_CORRECTION, options);
 }
@@ -93,6 +96,7 @@ export function glorotNormal(shape: readonly number[], options: InitializerOptio
  * @example `gt.initializers.heUniform([784, 128], { seed: 1 })`
  */
 export function heUniform(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("heUniform", options, ["seed", "dtype"]);
   const { fanIn } = computeFans(checkShape(shape, "heUniform"));
   return symmetricUniform(shape, Math.sqrt(6 / Math.max(1, fanIn)), options);
 }
@@ -102,17 +106,20 @@ export function heUniform(shape: readonly number[], options: InitializerOptions 
  * @example `gt.initializers.heNormal([784, 128], { seed: 1 })`
  */
 export function heNormal(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("heNormal", options, ["seed", "dtype"]);
   const { fanIn } = computeFans(checkShape(shape, "heNormal"));
   return truncatedNormal(shape, Math.sqrt(2 / Math.max(1, fanIn)) / TRUNCATION_CORRECTION, options);
 }
 
 /** All zeros (the default bias initializer). @example `gt.initializers.zeros([10])` */
 export function zeros(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("zeros", options, ["seed", "dtype"]);
   return fill(shape, 0, options.dtype ?? "float32");
 }
 
 /** All ones. @example `gt.initializers.ones([10])` */
 export function ones(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("ones", options, ["seed", "dtype"]);
   return fill(shape, 1, options.dtype ?? "float32");
 }
 
@@ -121,6 +128,7 @@ export function ones(shape: readonly number[], options: InitializerOptions = {})
  * @example `gt.initializers.randomNormal([3, 3], { stddev: 0.1, seed: 2 })`
  */
 export function randomNormal(shape: readonly number[], options: InitializerOptions & { mean?: number; stddev?: number } = {}): Tensor {
+  checkOptionNames("randomNormal", options, ["seed", "dtype", "mean", "stddev"]);
   const { mean = 0, stddev = 0.05, seed, dtype = "float32" } = options;
   return normalDraw(shape, { mean, stddev, seed, dtype });
 }
@@ -130,6 +138,7 @@ export function randomNormal(shape: readonly number[], options: InitializerOptio
  * @example `gt.initializers.randomUniform([3, 3], { minval: -1, maxval: 1, seed: 2 })`
  */
 export function randomUniform(shape: readonly number[], options: InitializerOptions & { minval?: number; maxval?: number } = {}): Tensor {
+  checkOptionNames("randomUniform", options, ["seed", "dtype", "minval", "maxval"]);
   const { minval = -0.05, maxval = 0.05, seed, dtype = "float32" } = options;
   return uniformDraw(shape, { minval, maxval, seed, dtype });
 }
