@@ -85,6 +85,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "linspace with num 0", code: `gt.linspace(0, 1, 0)` },
     { mistake: "eye with a negative size", code: `gt.eye(-1)` },
     { mistake: "cumsum along a missing axis", code: `gt.cumsum(gt.ones([2, 3]), 2)` },
+    { mistake: "cumsum with a string for exclusive", code: `gt.cumsum(gt.ones([3]), 0, "yes")` },
     { mistake: "an unknown norm order", code: `gt.norm(gt.ones([3]), 3)` },
     { mistake: "the spectral norm", code: `gt.norm(gt.ones([2, 2]), 2, [0, 1])` },
     { mistake: "batched matmul with batch axes that do not broadcast", code: `gt.matmul(gt.ones([2, 3, 4]), gt.ones([3, 4, 5]))` },
