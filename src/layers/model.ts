@@ -18,6 +18,7 @@ import { CALL_OPTIONS, formatShape, Layer, uniqueName, type CallOptions, type La
 import { checkOptions, positiveInteger } from "./options.js";
 import { saveModel } from "../io/folder.js";
 import type { PathLike } from "../util/path.js";
+import { modelToOnnx } from "../interop/onnx/index.js";
 
 /** Options of {@link sequential}. */
 export interface ModelOptions {
@@ -304,6 +305,21 @@ export class Model {
    */
   save(dir: PathLike): void {
     saveModel(this, dir);
+  }
+
+  /**
+   * The model as an ONNX file's bytes (opset 13, IR version 7): input `input` in gradtape's NHWC
+   * layout, output `output`, the same numbers as {@link Model.predict}. onnxruntime (Node, web,
+   * mobile) runs it and Netron draws it. In Node, `gt.saveONNX(model, path)` writes it.
+   * @throws Error when the model is not built, or naming the first layer that cannot be exported
+   * (and listing those that can).
+   * @example
+   * ```ts
+   * const bytes = model.toONNX();   // Uint8Array
+   * ```
+   */
+  toONNX(): Uint8Array {
+    return modelToOnnx(this);
   }
 
   /**
