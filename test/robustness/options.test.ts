@@ -43,6 +43,8 @@ const CALLS: [string, () => unknown][] = [
   ["reshape", () => gt.layers.reshape(w({ targetShape: [3] }))],
   ["dropout", () => gt.layers.dropout(w({ rate: 0.5 }))],
   ["batchNormalization", () => gt.layers.batchNormalization(w())],
+  ["layerNormalization", () => gt.layers.layerNormalization(w())],
+  ["embedding", () => gt.layers.embedding(w({ inputDim: 4, outputDim: 2 }))],
   ["activation", () => gt.layers.activation(w({ activation: "relu" }))],
   ["relu", () => gt.layers.relu(w())],
   ["sigmoid", () => gt.layers.sigmoid(w())],
