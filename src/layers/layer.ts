@@ -161,15 +161,31 @@ export abstract class Layer {
 
   /**
    * Runs the layer on `x`, building its weights from `x`'s shape on the first call.
-   * @throws Error when `x` is not a tensor, or (from the layer) when its shape does not fit.
+   * @throws Error when `x` is not a tensor, when its shape does not match the declared
+   * `inputShape` (naming the layer and both shapes), or (from the layer) when its shape does not fit.
    * @example `gt.layers.relu().apply(gt.tensor([-1, 2]))`
    */
   apply(x: TensorLike, options: CallOptions = {}): Tensor {
     checkOptionNames(`${this.name}.apply`, options, CALL_OPTIONS);
     const t = toTensor(this.name, x);
     if (t.rank === 0) throw new Error(`${this.name}: expected a batch of inputs (batch dimension first), got a scalar`);
+    this.checkDeclaredShape(t.shape, "received input");
     this.ensureBuilt([null, ...t.shape.slice(1)]);
     return this.call(t, options);
+  }
+
+  /**
+   * @internal Throws unless inputs of `shape` (batch first; `null` matches anything) fit the
+   * declared `inputShape`: a layer built for `[28, 28]` must not quietly take `[n, 784]`.
+   */
+  checkDeclaredShape(shape: LayerShape, what: string): void {
+    const declared = this.inputShape;
+    if (declared === undefined) return;
+    if (shape.length === declared.length + 1 && declared.every((d, i) => shape[i + 1] === null || shape[i + 1] === d)) return;
+    throw new Error(
+      `${this.name}: declared inputShape ${fmt(declared)} does not match the ${what} of shape ${fmtLayerShape(shape)} ` +
+        `(one sample is ${fmtLayerShape(shape.slice(1))}); reshape the input, or declare inputShape: ${fmtLayerShape(shape.slice(1))}`,
+    );
   }
 
   /** @internal Builds the layer for `inputShape` unless it already is. */

@@ -128,6 +128,7 @@ export class Model {
     }
     let shape: LayerShape = [null, ...inputShape.slice(1)];
     for (const layer of this._layers) {
+      layer.checkDeclaredShape(shape, "input shape it is built for");
       layer.ensureBuilt(shape);
       shape = layer.computeOutputShape(shape);
     }
