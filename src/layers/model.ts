@@ -151,6 +151,7 @@ export class Model<O extends ModelOutput = Tensor> {
     }
     let shape: LayerShape = [null, ...inputShape.slice(1)];
     for (const layer of this._layers) {
+      layer.checkDeclaredShape(shape, "input shape it is built for");
       layer.ensureBuilt(shape);
       shape = layer.computeOutputShape(shape);
     }
