@@ -63,6 +63,8 @@ export {
   type TrainingState, type ToMemoryOptions, type LoadedModel,
 } from "./io/memory.js";
 export { loadModel, saveCheckpoint, loadCheckpoint, type CheckpointOptions, type Checkpoint } from "./io/folder.js";
+export { saveONNX, ONNX_OPSET, ONNX_IR_VERSION } from "./interop/onnx/index.js";
 export { ModelFormatError } from "./io/check.js";
+export type { PathLike } from "./util/path.js";
 export type { OptimizerManifest, OptimizerVariableManifest, SlotManifest } from "./io/optimizer.js";
 export type { ByteRange } from "./io/bytes.js";

@@ -17,6 +17,8 @@ import type { Logs } from "../training/callbacks.js";
 import { formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
 import { saveModel } from "../io/folder.js";
+import type { PathLike } from "../util/path.js";
+import { modelToOnnx } from "../interop/onnx/index.js";
 
 /** Options of {@link sequential}. */
 export interface ModelOptions {
@@ -290,8 +292,9 @@ export class Model {
    * the manifest, and one binary weights file. The write is atomic: a crash at any point leaves
    * the previous save or this one loadable. `gt.loadModel(dir)` reads it back. Node only; in a
    * browser use `gt.toMemory(model)`. For training state too, use `gt.saveCheckpoint`.
-   * @param dir - the folder; a previous save there is replaced.
-   * @throws Error when `dir` is not a path, the folder cannot be written (the previous save is then
+   * @param dir - the folder, a path or a `file://` URL (`"file:///tmp/model"`, as TF.js writes it);
+   * a previous save there is replaced.
+   * @throws Error when `dir` is not a path or is a URL of another scheme (`indexeddb://`, `http://`), the folder cannot be written (the previous save is then
    * untouched), or outside Node.
    * @example
    * ```ts
@@ -299,8 +302,23 @@ export class Model {
    * const same = gt.loadModel("models/mnist");
    * ```
    */
-  save(dir: string): void {
+  save(dir: PathLike): void {
     saveModel(this, dir);
+  }
+
+  /**
+   * The model as an ONNX file's bytes (opset 13, IR version 7): input `input` in gradtape's NHWC
+   * layout, output `output`, the same numbers as {@link Model.predict}. onnxruntime (Node, web,
+   * mobile) runs it and Netron draws it. In Node, `gt.saveONNX(model, path)` writes it.
+   * @throws Error when the model is not built, or naming the first layer that cannot be exported
+   * (and listing those that can).
+   * @example
+   * ```ts
+   * const bytes = model.toONNX();   // Uint8Array
+   * ```
+   */
+  toONNX(): Uint8Array {
+    return modelToOnnx(this);
   }
 
   /**

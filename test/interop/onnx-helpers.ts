@@ -1,0 +1,26 @@
+// Runs an exported ONNX model in onnxruntime-web's WebAssembly backend under Node (one thread, no
+// network) and measures it against gradtape's predict.
+import * as ort from "onnxruntime-web";
+import * as gt from "../../src/index.js";
+
+ort.env.wasm.numThreads = 1;
+
+/** The ONNX model's output for `x` (float32, NHWC as predict takes it). */
+export async function runOnnx(bytes: Uint8Array, x: gt.Tensor): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+  try {
+    const out = await session.run({ input: new ort.Tensor("float32", Float32Array.from(x.data()), x.shape.slice()) });
+    const y = out.output;
+    return { data: y.data as Float32Array, dims: y.dims };
+  } finally {
+    await session.release();
+  }
+}
+
+/** The largest absolute difference between two arrays of one length. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`maxAbsDiff: lengths differ: ${a.length} and ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
