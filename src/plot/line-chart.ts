@@ -87,7 +87,7 @@ export interface LineChartOptions {
  * ```
  */
 export function lineChart(options: LineChartOptions): string {
-  checkOptionNames("lineChart", options, optionNames<LineChartOptions>({ series: true, title: true, xLabel: true, yLabel: true, width: true, height: true, logY: true, xRange: true, yRange: true }));
+  checkOptionNames("lineChart", options, optionNames<LineChartOptions>({ series: true, title: true, xLabel: true, yLabel: true, y2Label: true, y2Range: true, width: true, height: true, logY: true, xRange: true, yRange: true }));
   const fn = "lineChart";
   const { series } = options;
   if (!Array.isArray(series) || series.length === 0) throw new Error(`${fn}: options.series must be a non-empty array`);
