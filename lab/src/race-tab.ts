@@ -143,7 +143,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
       send(worker, message);
       return racer;
     });
-    buildCards();
+    buildCards(s.model);
     startButton.disabled = false;
     changed();
   }
@@ -183,7 +183,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
     });
   }
 
-  function buildCards(): void {
+  function buildCards(model: Settings["model"]): void {
     racersBox.replaceChildren(
       ...racers.map((r) =>
         el(
@@ -192,7 +192,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
           el("h3", {}, el("span", { class: "swatch", style: `background:${COLORS[r.kind]}` }), r.label),
           el("p", { class: "racer-status" }),
           el("div", { class: "racer-body" },
-            el("figure", {}, el("canvas", { class: "tiles" }), el("figcaption", {}, "first layer's weights (red +, blue −)")),
+            el("figure", {}, el("canvas", { class: "tiles" }), el("figcaption", {}, model === "cnn" ? "first convolution's 8 filters, 3×3 (red +, blue −)" : "first layer's weights, 16 of 128 units (red +, blue −)")),
             el("figure", {}, el("table", { class: "confusion" }), el("figcaption", {}, "held-out digits: true (rows) × predicted"))),
         ),
       ),

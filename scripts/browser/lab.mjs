@@ -98,6 +98,21 @@ export async function raceChecks(context, base, check, mode, pages) {
   return page;
 }
 
+/** The CNN option: a shorter race (each step costs more), its own floor (measured: SGD 82%, momentum 93% after 100 steps). */
+const CNN_STEPS = 100;
+const CNN_FLOOR = 0.7;
+
+/** A CNN race of CNN_STEPS steps: both workers pass CNN_FLOOR. */
+export async function cnnRaceCheck(context, base, check, mode, pages) {
+  const race = await open(context, base, `#tab=race&race=sgd,momentum&model=cnn&rsteps=${CNN_STEPS}`);
+  pages.push(race);
+  await race.page.click("#race-start");
+  await race.page.waitForFunction(() => document.getElementById("racers").dataset.state === "done" || /did not load|failed/.test(document.body.textContent), null, { timeout: 600_000 });
+  const cards = await race.page.$$eval(".racer", (cs) => cs.map((c) => ({ ...c.dataset })));
+  check(mode, `CNN race: both workers above ${100 * CNN_FLOOR}% held out after ${CNN_STEPS} steps`, cards.length === 2 && cards.every((c) => Number(c.accuracy) > CNN_FLOOR),
+    cards.map((c) => `${c.kind} ${(100 * Number(c.accuracy)).toFixed(1)}%`).join(", "));
+}
+
 /**
  * The docs site's layout (`npm run docs`: typedoc copies docs/momentum-lab.html into media/, the lab
  * is built into lab/): the home page's link lands on the lab, whose link leads back.
@@ -173,6 +188,16 @@ export async function labChecks(context, check) {
       const splitNote = await split.page.textContent("#split");
       check(mode, "with the rate dropped after step 100, the conventions split at step 101", /split at step 101\b/.test(splitNote), splitNote);
 
+      // A click on the plot starts every path there (the plot's margins: 40 px left, 10 right and top, 26 bottom).
+      const clicked = await open(context, base, "#f=rosenbrock&opt=momentum");
+      pages.push(clicked);
+      const box = await clicked.page.locator("#paths-canvas").boundingBox();
+      await clicked.page.mouse.click(box.x + 40 + 0.25 * (box.width - 50), box.y + 10 + 0.5 * (box.height - 36));
+      await clicked.page.waitForFunction(() => Number(document.querySelector("#paths-table tbody tr")?.dataset.steps) > 0, null, { timeout: 30_000 });
+      const at = new URLSearchParams((await clicked.page.evaluate(() => location.hash)).slice(1));
+      check(mode, "a click on the plot at (−1, 1) starts the paths there and plays them", Math.abs(Number(at.get("x")) + 1) < 0.02 && Math.abs(Number(at.get("y")) - 1) < 0.02,
+        `x=${at.get("x")}, y=${at.get("y")}`);
+
       // A link with settings restores them, and the page writes them back unchanged.
       const hash = "#tab=paths&f=saddle&x=-2&y=0.5&lr=0.02&alr=0.1&m=0.8&tol=0.01&steps=500&opt=sgd,adam&keras=1&drop=50&dropf=0.5&speed=7&seed=7&race=momentum,adam,rmsprop&rlr=0.1&batch=32";
       const restored = await open(context, base, hash);
@@ -209,6 +234,7 @@ export async function labChecks(context, check) {
       const racePage = await raceChecks(context, base, check, mode, pages);
 
       if (headers === ISOLATION) {
+        await cnnRaceCheck(context, base, check, mode, pages);
         await racePage.screenshot({ path: join(shots, "race-desktop.png"), fullPage: true });
         await racePage.setViewportSize({ width: 390, height: 844 });
         await racePage.waitForTimeout(300); // the curves are drawn again at the new width
