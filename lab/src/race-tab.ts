@@ -251,7 +251,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
     const steps = store.get().raceSteps;
     // Drawn at the width shown (within limits), so that the text keeps its size on a phone.
     const width = Math.max(300, Math.min(640, byId("race-loss").parentElement!.clientWidth || 520));
-    const size = { width, height: Math.round(width / 2) };
+    const size = { width, height: Math.round(width < 450 ? width * 0.7 : width / 2) };
     if (windows.some((w) => w.y.length > 0)) {
       svg("race-loss", { series: windows.filter((w) => w.y.length > 0), title: `training loss (mean of ${LOSS_WINDOW} batches)`, xLabel: "step", logY: true, ...size, xRange: [0, steps] });
     }
