@@ -12,14 +12,23 @@
 //   build:scripts  examples/, bench/, dist/ types          -> build/
 //
 // Usage: node scripts/build-if-stale.mjs [--dry-run]   (--dry-run: say what is stale, build nothing)
+//        node scripts/build-if-stale.mjs --run SCRIPT [ARGS...]
+//          then runs SCRIPT with ARGS in this same process, saving a second Node start-up.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tsc = join(root, "node_modules/typescript/bin/tsc");
-const dryRun = process.argv.includes("--dry-run");
+const runAt = process.argv.indexOf("--run");
+const ownArgs = runAt < 0 ? process.argv.slice(2) : process.argv.slice(2, runAt);
+const dryRun = ownArgs.includes("--dry-run");
+const unknown = ownArgs.filter((a) => a !== "--dry-run");
+if (unknown.length > 0 || (runAt >= 0 && process.argv[runAt + 1] === undefined)) {
+  console.error(`build-if-stale: ${unknown.length > 0 ? `unknown argument ${JSON.stringify(unknown[0])}` : "--run needs a script"}; usage: node scripts/build-if-stale.mjs [--dry-run] [--run SCRIPT [ARGS...]]`);
+  process.exit(2);
+}
 
 /** Newest and oldest mtime (ms) of the files under `paths` (folders walked), or `undefined` if a path is missing. */
 function mtimes(paths, filter = () => true) {
@@ -66,4 +75,11 @@ for (const step of steps) {
     console.error(`build-if-stale: ${step.name} failed (exit code ${r.status ?? r.signal})`);
     process.exit(r.status ?? 1);
   }
+}
+
+if (runAt >= 0 && !dryRun) {
+  // The script sees the command line it would have had on its own: node SCRIPT ARGS...
+  const script = join(process.cwd(), process.argv[runAt + 1]);
+  process.argv = [process.argv[0], script, ...process.argv.slice(runAt + 2)];
+  await import(pathToFileURL(script).href);
 }
