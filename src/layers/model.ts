@@ -57,7 +57,7 @@ export type ModelInput = TensorLike | readonly Tensor[];
 /** What a model's forward pass returns: one tensor, or a list for a model whose outputs were given as a list. */
 export type ModelOutput = Tensor | Tensor[];
 
-/** Any model, whatever it returns: what saving, checkpoints and training take. */
+/** Any model, whatever its outputs: what the functions that take any model (checkpoints, callbacks) accept. */
 export type AnyModel = Model<ModelOutput>;
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
@@ -151,6 +151,7 @@ export class Model<O extends ModelOutput = Tensor> {
     }
     let shape: LayerShape = [null, ...inputShape.slice(1)];
     for (const layer of this._layers) {
+      layer.checkDeclaredShape(shape, "input shape it is built for");
       layer.ensureBuilt(shape);
       shape = layer.computeOutputShape(shape);
     }
@@ -323,8 +324,7 @@ export class Model<O extends ModelOutput = Tensor> {
 
   /**
    * The model as an ONNX file's bytes (opset 13, IR version 7): input `input` in gradtape's NHWC
-   * layout, output `output` (a functional model with several inputs or outputs names them after
-   * their layers), the same numbers as {@link Model.predict}. onnxruntime (Node, web,
+   * layout, output `output`, the same numbers as {@link Model.predict}. onnxruntime (Node, web,
    * mobile) runs it and Netron draws it. In Node, `gt.saveONNX(model, path)` writes it.
    * @throws Error when the model is not built, or naming the first layer that cannot be exported
    * (and listing those that can).
