@@ -198,7 +198,6 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "one target for two outputs", code: `const a = gt.input({ shape: [4], name: "a" }); const m = gt.model({ inputs: a, outputs: [gt.layers.dense({ units: 1, name: "r" }).apply(a), gt.layers.dense({ units: 3, name: "c" }).apply(a)] }); m.compile({ optimizer: "sgd", loss: "mse" }); await m.fit(f.x, f.y, { verbose: 0 })` },
     { mistake: "targets of different lengths", code: `const a = gt.input({ shape: [4], name: "a" }); const m = gt.model({ inputs: a, outputs: [gt.layers.dense({ units: 1, name: "r" }).apply(a), gt.layers.dense({ units: 3, name: "c" }).apply(a)] }); m.compile({ optimizer: "sgd", loss: "mse" }); await m.fit(f.x, [f.y, gt.slice(f.y, [0], [5])], { verbose: 0 })` },
     { mistake: "a functional config that refers to a missing layer", code: `const a = gt.input({ shape: [2], name: "a" }); const c = gt.model({ inputs: a, outputs: gt.layers.relu({ name: "r" }).apply(a) }).getConfig(); c.config.layers[1].inboundNodes = [[["b", 0, 0]]]; gt.layers.modelFromConfig(c)` },
-    { mistake: "exporting a functional model to ONNX", code: `const a = gt.input({ shape: [2], name: "a" }); gt.model({ inputs: a, outputs: gt.layers.relu({ name: "r" }).apply(a), name: "graph" }).toONNX()` },
   ],
   "Losses and metrics": [
     { mistake: "shapes that differ", code: `gt.losses.meanSquaredError(gt.ones([2, 3]), gt.ones([2, 2]))` },

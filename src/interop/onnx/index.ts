@@ -2,9 +2,11 @@
  * ONNX export: `model.toONNX()` and, in Node, `saveONNX(model, path)`.
  * @module
  */
-import type { AnyModel, Model } from "../../layers/model.js";
+import type { AnyModel, Model, ModelOutput } from "../../layers/model.js";
 import { nodeFs, writeFileAtomic } from "../../io/atomic.js";
 import { layersToOnnx } from "./export.js";
+import { graphToOnnx } from "./graph.js";
+import type { Functional } from "../../layers/functional.js";
 
 export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
 
@@ -13,9 +15,9 @@ export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
  * @throws Error when the model is not built, or naming a layer that cannot be exported.
  */
 export function modelToOnnx(model: AnyModel): Uint8Array {
-  if (model.layers.some((l) => l.className === "InputLayer")) {
-    throw new Error(`toONNX: ${model.name} is a functional model (gt.model); ONNX export covers sequential models for now`);
-  }
+  // A functional model is told apart without importing its class, which would close an import
+  // cycle through model.ts.
+  if ("graphNodes" in model) return graphToOnnx(model as unknown as Functional<ModelOutput>);
   const inputShape = model.inputShape;
   if (!model.built || inputShape === undefined) {
     throw new Error(`toONNX: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
