@@ -64,6 +64,7 @@ export {
 } from "./io/memory.js";
 export { loadModel, saveCheckpoint, loadCheckpoint, type CheckpointOptions, type Checkpoint } from "./io/folder.js";
 export { saveONNX, ONNX_OPSET, ONNX_IR_VERSION } from "./interop/onnx/index.js";
+export * as io from "./interop/tfjs/index.js";
 export { ModelFormatError } from "./io/check.js";
 export type { OptimizerManifest, OptimizerVariableManifest, SlotManifest } from "./io/optimizer.js";
 export type { ByteRange } from "./io/bytes.js";

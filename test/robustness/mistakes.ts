@@ -232,8 +232,16 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "a checkpoint loaded from a plain model save", code: `const d = f.dir(); f.model.save(d); gt.loadCheckpoint(d)` },
   ],
   Interop: [
-    { mistake: "ONNX export of an unbuilt model", code: `gt.sequential([gt.layers.dense({ units: 2 })]).toONNX()` },
+    { mistake: "ONNX export of an unbuilt model", code: `gt.sequential([gt.layers.dense({ units: 2 })], { name: "mlp" }).toONNX()` },
     { mistake: "ONNX export of a float64 model", code: `gt.sequential([gt.layers.dense({ units: 2, inputShape: [3], dtype: "float64" })]).toONNX()` },
     { mistake: "saveONNX to an empty path", code: `gt.saveONNX(f.model, "")` },
+    { mistake: "TF.js export of an unbuilt model", code: `gt.io.toTfjs(gt.sequential([gt.layers.dense({ units: 2 })], { name: "mlp" }))` },
+    { mistake: "TF.js artifacts that are not an object", code: `gt.io.fromTfjs("model.json")` },
+    { mistake: "a functional Keras model read as Sequential", code: `gt.io.fromTfjs({ modelTopology: { class_name: "Functional", config: {} }, weightSpecs: [], weightData: new ArrayBuffer(0) })` },
+    { mistake: "a Keras layer gradtape does not have", code: `gt.io.fromTfjs({ modelTopology: { class_name: "Sequential", config: { layers: [{ class_name: "LSTM", config: { name: "lstm", units: 4, batch_input_shape: [null, 5, 3] } }] } }, weightSpecs: [], weightData: new ArrayBuffer(0) })` },
+    { mistake: "a channels-first Keras convolution", code: `gt.io.fromTfjs({ modelTopology: { class_name: "Sequential", config: { layers: [{ class_name: "Conv2D", config: { name: "c", filters: 2, kernel_size: [3, 3], data_format: "channels_first", batch_input_shape: [null, 1, 8, 8] } }] } }, weightSpecs: [], weightData: new ArrayBuffer(0) })` },
+    { mistake: "TF.js weights missing from the manifest", code: `const a = gt.io.toTfjs(f.model); a.weightSpecs.pop(); gt.io.fromTfjs(a)` },
+    { mistake: "loadTfjs from a folder without model.json", code: `gt.io.loadTfjs(f.dir())` },
+    { mistake: "saveTfjs to an empty path", code: `gt.io.saveTfjs(f.model, "")` },
   ],
 };
