@@ -66,5 +66,6 @@ export { loadModel, saveCheckpoint, loadCheckpoint, type CheckpointOptions, type
 export { saveONNX, ONNX_OPSET, ONNX_IR_VERSION } from "./interop/onnx/index.js";
 export * as io from "./interop/tfjs/index.js";
 export { ModelFormatError } from "./io/check.js";
+export type { PathLike } from "./util/path.js";
 export type { OptimizerManifest, OptimizerVariableManifest, SlotManifest } from "./io/optimizer.js";
 export type { ByteRange } from "./io/bytes.js";

@@ -9,6 +9,7 @@ import { fromValues } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { reshape } from "../ops/shape.js";
 import { BROWSER_FILES_HINT, builtin } from "../util/node.js";
+import { localPath, type PathLike } from "../util/path.js";
 import { parseIdx, type ParseIdxOptions } from "./idx.js";
 import { loadBundledDigits, MNIST_IMAGE_SIZE } from "./mnist-bundled.js";
 
@@ -28,10 +29,11 @@ export function readIdx(bytes: Uint8Array | ArrayBuffer, options: ParseIdxOption
 export interface LoadMnistOptions {
   /**
    * A folder with the four standard files (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
-   * `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each optionally `.gz`). Without it, the
+   * `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each optionally `.gz`): a path or a
+   * `file://` URL. Without it, the
    * 10,000 digits of the `mnist` package are used.
    */
-  dir?: string;
+  dir?: PathLike;
   /** How many training examples to keep (default: all; 8,000 for the bundled digits). */
   trainSize?: number;
   /** How many test examples to keep (default: all; 2,000 for the bundled digits). */
@@ -89,13 +91,13 @@ export function loadMnist(options: LoadMnistOptions = {}): {
   const { dir, seed = 0, shape = "flat" } = options;
   if (shape !== "flat" && shape !== "image") throw new Error(`loadMnist: shape must be 'flat' ([n, 784]) or 'image' ([n, 28, 28, 1]), got ${JSON.stringify(shape)}`);
   const shaped = (split: MnistSplit): MnistSplit => (shape === "flat" ? split : { x: reshape(split.x, [-1, 28, 28, 1]), y: split.y });
-  if (dir !== undefined && (typeof dir !== "string" || dir === "")) throw new Error(`loadMnist: dir must be a folder path, got ${JSON.stringify(dir)}`);
+  const folder = dir === undefined ? undefined : localPath("loadMnist", dir);
   for (const key of ["trainSize", "testSize"] as const) {
     const v = options[key];
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`loadMnist: ${key} must be a positive integer, got ${String(v)}`);
   }
   const rng = seedrandom(String(seed));
-  if (dir === undefined) {
+  if (folder === undefined) {
     const digits = loadBundledDigits();
     const order = permutation(digits.count, rng);
     const split = (from: number, to: number, want: number | undefined, name: string): MnistSplit => {
@@ -107,13 +109,13 @@ export function loadMnist(options: LoadMnistOptions = {}): {
     return { train: shaped(split(0, 8000, options.trainSize, "trainSize")), test: shaped(split(8000, 10000, options.testSize, "testSize")) };
   }
   const load = (kind: "train" | "t10k", want: number | undefined, name: string): MnistSplit => {
-    const images = readIdx(readFile(dir, `${kind}-images-idx3-ubyte`));
-    const labels = readIdx(readFile(dir, `${kind}-labels-idx1-ubyte`));
+    const images = readIdx(readFile(folder, `${kind}-images-idx3-ubyte`));
+    const labels = readIdx(readFile(folder, `${kind}-labels-idx1-ubyte`));
     const n = labels.shape[0];
     if (images.rank !== 3 || images.shape[1] * images.shape[2] !== MNIST_IMAGE_SIZE || labels.rank !== 1 || images.shape[0] !== n) {
       throw new Error(`loadMnist: ${kind} files do not fit MNIST: images are [${images.shape.join(", ")}], labels [${labels.shape.join(", ")}]; expected [n, 28, 28] and [n]`);
     }
-    if (want !== undefined && want > n) throw new Error(`loadMnist: ${name} ${want} is more than the ${n} examples in ${dir}`);
+    if (want !== undefined && want > n) throw new Error(`loadMnist: ${name} ${want} is more than the ${n} examples in ${folder}`);
     const pixels = Float32Array.from(images.values(), (v) => v / 255);
     const rows = want === undefined ? Int32Array.from({ length: n }, (_, i) => i) : permutation(n, rng).subarray(0, want);
     return gatherSplit(pixels, labels.values() as Int32Array, rows);

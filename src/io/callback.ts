@@ -5,6 +5,7 @@
 import { Model } from "../layers/model.js";
 import { checkOptions } from "../layers/options.js";
 import type { Callback, CallbackModel, Logs, TrainingParams } from "../training/callbacks.js";
+import { localPath, type PathLike } from "../util/path.js";
 import { peekTraining, saveCheckpoint } from "./folder.js";
 import type { HistoryRecord } from "./memory.js";
 
@@ -24,7 +25,7 @@ export interface ModelCheckpointOptions {
  * {@link modelCheckpoint}.
  */
 export class ModelCheckpoint implements Callback {
-  /** The checkpoint's folder. */
+  /** The checkpoint's folder, as a path (a `file://` URL given is turned into its path). */
   readonly dir: string;
   /** Whether only improvements of `monitor` are saved. */
   readonly saveBestOnly: boolean;
@@ -41,10 +42,9 @@ export class ModelCheckpoint implements Callback {
   private history: HistoryRecord = { epoch: [], history: {} };
 
   /** @throws Error for a `dir` that is not a non-empty string, or an unknown or invalid option. */
-  constructor(dir: string, options: ModelCheckpointOptions = {}) {
+  constructor(dir: PathLike, options: ModelCheckpointOptions = {}) {
     const o = checkOptions("modelCheckpoint", options, ["saveBestOnly", "monitor", "mode"]);
-    if (typeof dir !== "string" || dir === "") throw new Error(`modelCheckpoint: dir must be a folder path (a non-empty string), got ${JSON.stringify(dir) ?? String(dir)}`);
-    this.dir = dir;
+    this.dir = localPath("modelCheckpoint", dir);
     this.saveBestOnly = o.saveBestOnly ?? false;
     if (typeof this.saveBestOnly !== "boolean") throw new Error(`modelCheckpoint: saveBestOnly must be true or false, got ${JSON.stringify(o.saveBestOnly)}`);
     this.monitor = o.monitor ?? "val_loss";
@@ -111,7 +111,7 @@ export class ModelCheckpoint implements Callback {
  * Resume with `gt.loadCheckpoint(dir)` and `fit(..., { initialEpoch: epoch, seed })`; give `fit` a
  * seed, or the resumed shuffles will differ.
  *
- * @param dir - the checkpoint's folder (each save replaces the last, atomically).
+ * @param dir - the checkpoint's folder, a path or a `file://` URL (each save replaces the last, atomically).
  * @param options - `saveBestOnly` (false), `monitor` (`'val_loss'`), `mode` (`'auto'`).
  * @throws Error for an invalid `dir` or option.
  * @example
@@ -123,6 +123,6 @@ export class ModelCheckpoint implements Callback {
  * await m.fit(x, y, { epochs: 20, initialEpoch: epoch, seed, callbacks: [gt.callbacks.modelCheckpoint("ckpt")] });
  * ```
  */
-export function modelCheckpoint(dir: string, options: ModelCheckpointOptions = {}): ModelCheckpoint {
+export function modelCheckpoint(dir: PathLike, options: ModelCheckpointOptions = {}): ModelCheckpoint {
   return new ModelCheckpoint(dir, options);
 }

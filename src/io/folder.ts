@@ -12,7 +12,8 @@ import { checkOptions } from "../layers/options.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { History } from "../training/history.js";
 import { isTmpName, nodeFs, processAlive, saveHooks, writeFileAtomic } from "./atomic.js";
-import { ModelFormatError, show } from "./check.js";
+import { ModelFormatError } from "./check.js";
+import { localPath, type PathLike } from "../util/path.js";
 import { checkManifest, decode, encode, readManifest, sealManifest, type HistoryRecord, type ModelManifest, type SavedModel } from "./memory.js";
 
 /** The manifest's file name in a saved folder. */
@@ -55,7 +56,7 @@ export interface Checkpoint {
  */
 export function writeFolder(where: string, dir: unknown, saved: SavedModel): void {
   const { fs, path } = nodeFs(where);
-  const folder = checkDir(where, dir);
+  const folder = localPath(where, dir);
   try {
     fs.mkdirSync(folder, { recursive: true });
   } catch (e) {
@@ -90,7 +91,7 @@ export function writeFolder(where: string, dir: unknown, saved: SavedModel): voi
  */
 export function readFolder(where: string, dir: unknown): ReturnType<typeof decode> {
   const { fs, path } = nodeFs(where);
-  const folder = checkDir(where, dir);
+  const folder = localPath(where, dir);
   if (!fs.existsSync(folder)) throw new ModelFormatError(`${where}: no such folder: ${folder}`);
   const manifestPath = path.join(folder, MANIFEST_FILE);
   if (!fs.existsSync(manifestPath)) {
@@ -121,10 +122,10 @@ export function readFolder(where: string, dir: unknown): ReturnType<typeof decod
  * Loads a model saved with `model.save(dir)` (or a checkpoint's model): architecture and weights,
  * checked against each other. Node only (it reads files); in a browser use {@link fromMemory}.
  *
- * @param dir - the folder `model.save` wrote.
+ * @param dir - the folder `model.save` wrote: a path or a `file://` URL (as TF.js writes them).
  * @returns the model, built, predicting exactly what the saved one did.
  * @throws ModelFormatError (an Error) naming the file and what is wrong: a missing folder or file,
- * malformed JSON (line and column), an unknown format or version, a truncated weights file, a
+ * a URL of another scheme than `file://`, malformed JSON (line and column), an unknown format or version, a truncated weights file, a
  * byte range outside it, a checksum mismatch, or a weight whose shape or dtype does not fit the
  * architecture (naming the layer, the weight and both shapes).
  * @example
@@ -134,7 +135,7 @@ export function readFolder(where: string, dir: unknown): ReturnType<typeof decod
  * same.predict(xTest);
  * ```
  */
-export function loadModel(dir: string): Model {
+export function loadModel(dir: PathLike): Model {
   return readFolder("loadModel", dir).model;
 }
 
@@ -146,7 +147,7 @@ export function loadModel(dir: string): Model {
  * The write is atomic: a crash at any point leaves the previous checkpoint or this one loadable.
  * One process should write to a folder at a time. Node only; see {@link toMemory}.
  *
- * @param dir - the folder (created if needed; a previous save there is replaced).
+ * @param dir - the folder (created if needed; a previous save there is replaced): a path or a `file://` URL.
  * @param checkpoint - `{ model, optimizer?, epoch, seed?, history? }`; `optimizer` defaults to the
  * compiled one, `epoch` is the number of epochs completed.
  * @throws Error when there is no optimizer, it is not one of the built-in optimizers, its learning rate is a
@@ -158,7 +159,7 @@ export function loadModel(dir: string): Model {
  * gt.saveCheckpoint("ckpt", { model, epoch: 2, seed: 1, history });
  * ```
  */
-export function saveCheckpoint(dir: string, checkpoint: CheckpointOptions): void {
+export function saveCheckpoint(dir: PathLike, checkpoint: CheckpointOptions): void {
   const where = "saveCheckpoint";
   const c = checkOptions(where, checkpoint, ["model", "optimizer", "epoch", "seed", "history"]);
   if (checkpoint === undefined) throw new Error(`${where}: expected { model, optimizer?, epoch, seed?, history? } as the second argument`);
@@ -175,7 +176,7 @@ export function saveCheckpoint(dir: string, checkpoint: CheckpointOptions): void
  * continue training:
  * `model.compile({ optimizer, loss }); model.fit(x, y, { epochs, initialEpoch: epoch, seed })`.
  *
- * @param dir - the checkpoint's folder.
+ * @param dir - the checkpoint's folder: a path or a `file://` URL.
  * @returns `{ model, optimizer, epoch, seed, history }`.
  * @throws ModelFormatError (an Error) for everything {@link loadModel} checks, and when the folder
  * holds a model saved without optimizer and training state.
@@ -186,17 +187,17 @@ export function saveCheckpoint(dir: string, checkpoint: CheckpointOptions): void
  * await model.fit(x, y, { epochs: 10, initialEpoch: epoch, seed });
  * ```
  */
-export function loadCheckpoint(dir: string): Checkpoint {
+export function loadCheckpoint(dir: PathLike): Checkpoint {
   const where = "loadCheckpoint";
   const { model, optimizer, training } = readFolder(where, dir);
   if (optimizer === undefined || training === undefined) {
-    throw new ModelFormatError(`${where}: ${String(dir)} holds a model saved without ${optimizer === undefined ? "an optimizer" : "training state"} (as model.save writes it); load it with gt.loadModel, and save checkpoints with gt.saveCheckpoint or gt.callbacks.modelCheckpoint`);
+    throw new ModelFormatError(`${where}: ${localPath(where, dir)} holds a model saved without ${optimizer === undefined ? "an optimizer" : "training state"} (as model.save writes it); load it with gt.loadModel, and save checkpoints with gt.saveCheckpoint or gt.callbacks.modelCheckpoint`);
   }
   return { model, optimizer, epoch: training.epoch, seed: training.seed, history: training.history };
 }
 
 /** @internal `model.save(dir)`. */
-export function saveModel(model: Model, dir: string): void {
+export function saveModel(model: Model, dir: PathLike): void {
   writeFolder("save", dir, encode("save", model));
 }
 
@@ -211,10 +212,6 @@ export function peekTraining(dir: string): ModelManifest["training"] | undefined
   }
 }
 
-function checkDir(where: string, dir: unknown): string {
-  if (typeof dir !== "string" || dir === "") throw new Error(`${where}: dir must be a folder path (a non-empty string), got ${show(dir)}`);
-  return dir;
-}
 
 /** The weights file the folder's current manifest names, when the manifest can be read at all. */
 function currentWeightsFile(fs: typeof import("node:fs"), path: typeof import("node:path"), dir: string): string | undefined {

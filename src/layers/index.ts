@@ -1,6 +1,7 @@
 /**
  * Layers and models, as `gt.layers`: `dense`, activation layers, `dropout`, `flatten`,
- * `conv2d`, the pooling layers, `reshape`, `batchNormalization`, and
+ * `conv2d`, the pooling layers, `reshape`, `batchNormalization`, `layerNormalization`,
+ * `embedding`, and
  * `sequential` to stack them (also at the root: `gt.sequential`).
  *
  * ```ts
@@ -27,5 +28,7 @@ export {
 } from "./pooling.js";
 export { Reshape, reshape, type ReshapeOptions } from "./reshape.js";
 export { BatchNormalization, batchNormalization, type BatchNormalizationOptions, type BatchNormalizationInitializers } from "./batch-normalization.js";
+export { Embedding, embedding, type EmbeddingOptions } from "./embedding.js";
+export { LayerNormalization, layerNormalization, type LayerNormalizationOptions } from "./layer-normalization.js";
 export { Model, sequential, type ModelOptions, type ModelConfig, type PredictOptions } from "./model.js";
 export { layerFromConfig, modelFromConfig } from "./serialize.js";

@@ -17,6 +17,7 @@ import type { Logs } from "../training/callbacks.js";
 import { formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
 import { saveModel } from "../io/folder.js";
+import type { PathLike } from "../util/path.js";
 import { modelToOnnx } from "../interop/onnx/index.js";
 
 /** Options of {@link sequential}. */
@@ -291,8 +292,9 @@ export class Model {
    * the manifest, and one binary weights file. The write is atomic: a crash at any point leaves
    * the previous save or this one loadable. `gt.loadModel(dir)` reads it back. Node only; in a
    * browser use `gt.toMemory(model)`. For training state too, use `gt.saveCheckpoint`.
-   * @param dir - the folder; a previous save there is replaced.
-   * @throws Error when `dir` is not a path, the folder cannot be written (the previous save is then
+   * @param dir - the folder, a path or a `file://` URL (`"file:///tmp/model"`, as TF.js writes it);
+   * a previous save there is replaced.
+   * @throws Error when `dir` is not a path or is a URL of another scheme (`indexeddb://`, `http://`), the folder cannot be written (the previous save is then
    * untouched), or outside Node.
    * @example
    * ```ts
@@ -300,7 +302,7 @@ export class Model {
    * const same = gt.loadModel("models/mnist");
    * ```
    */
-  save(dir: string): void {
+  save(dir: PathLike): void {
     saveModel(this, dir);
   }
 

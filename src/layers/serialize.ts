@@ -12,6 +12,8 @@ import { BatchNormalization } from "./batch-normalization.js";
 import { Conv2D } from "./conv2d.js";
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "./pooling.js";
 import { Reshape } from "./reshape.js";
+import { Embedding } from "./embedding.js";
+import { LayerNormalization } from "./layer-normalization.js";
 import type { Layer, LayerConfig } from "./layer.js";
 import { Model, type ModelConfig } from "./model.js";
 
@@ -33,6 +35,8 @@ const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
   GlobalMaxPooling2D: (c) => new GlobalMaxPooling2D(c as never),
   Reshape: (c) => new Reshape(c as never),
   BatchNormalization: (c) => new BatchNormalization(c as never),
+  Embedding: (c) => new Embedding(c as never),
+  LayerNormalization: (c) => new LayerNormalization(c as never),
 };
 
 /**
