@@ -39,6 +39,7 @@ export { cast } from "./ops/lift.js";
 export { getBackend, setBackend, getThreads, setThreads, threadsReady, type Backend } from "./kernels/backend.js";
 
 export { GradientTape, noGrad, type GradientTapeOptions, type Sources, type Gradients } from "./autograd/tape.js";
+export type { TapeGraph, TapeGraphNode, TapeGraphEdge, TapeGraphOptions, TapeNodeKind } from "./autograd/graph.js";
 export { customGradient, type CustomGradientResult } from "./autograd/custom.js";
 export { checkGradients, type CheckGradientsOptions, type GradientCheckResult } from "./autograd/check.js";
 

@@ -9,6 +9,7 @@ import { fmt, sizeOf } from "../tensor/shape.js";
 import type { Tensor, TensorLike, Variable } from "../tensor/tensor.js";
 import { variable, type Seed } from "../tensor/create.js";
 import { toTensor } from "../ops/lift.js";
+import { withLayerScope } from "../autograd/tape.js";
 import { getInitializer, type InitializerSpec } from "./initializers.js";
 import { checkInputShape } from "./options.js";
 
@@ -164,7 +165,8 @@ export abstract class Layer {
     const t = toTensor(this.name, x);
     if (t.rank === 0) throw new Error(`${this.name}: expected a batch of inputs (batch dimension first), got a scalar`);
     this.ensureBuilt([null, ...t.shape.slice(1)]);
-    return this.call(t, options);
+    // Ops the call records are tagged with this layer, so a drawn tape groups them.
+    return withLayerScope(this.name, () => this.call(t, options));
   }
 
   /** @internal Builds the layer for `inputShape` unless it already is. */

@@ -256,5 +256,8 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "TF.js weights missing from the manifest", code: `const a = gt.io.toTfjs(f.model); a.weightSpecs.pop(); gt.io.fromTfjs(a)` },
     { mistake: "loadTfjs from a folder without model.json", code: `gt.io.loadTfjs(f.dir())` },
     { mistake: "saveTfjs to an empty path", code: `gt.io.saveTfjs(f.model, "")` },
+    { mistake: "a tape graph name that is not a tensor", code: `new gt.GradientTape().toGraph({ names: { a: 1 } })` },
+    { mistake: "drawing a tape that recorded nothing", code: `gt.plot.tapeGraph(new gt.GradientTape())` },
+    { mistake: "drawing something that is not a tape", code: `gt.plot.tapeGraph({ nodes: 1 })` },
   ],
 };
