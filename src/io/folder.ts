@@ -7,7 +7,7 @@
  */
 import type { Seed } from "../tensor/create.js";
 import { describe } from "../tensor/tensor.js";
-import { Model } from "../layers/model.js";
+import { Model, type AnyModel } from "../layers/model.js";
 import { checkOptions } from "../layers/options.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { History } from "../training/history.js";
@@ -25,7 +25,7 @@ const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 /** What {@link saveCheckpoint} saves. */
 export interface CheckpointOptions {
   /** The model. */
-  model: Model;
+  model: AnyModel;
   /** Its optimizer (default: the one `model.compile` set). */
   optimizer?: Optimizer;
   /** The next epoch to run, i.e. the epochs completed: resume with `fit(..., { initialEpoch: epoch })`. */
@@ -197,7 +197,7 @@ export function loadCheckpoint(dir: PathLike): Checkpoint {
 }
 
 /** @internal `model.save(dir)`. */
-export function saveModel(model: Model, dir: PathLike): void {
+export function saveModel(model: AnyModel, dir: PathLike): void {
   writeFolder("save", dir, encode("save", model));
 }
 

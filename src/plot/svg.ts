@@ -42,6 +42,6 @@ export {
   niceStep,
   type Scale,
 } from "./scale.js";
-export { clipPolyline, clipSegment, type Box, type ClippedPolyline } from "./clip.js";
+export { clipPolyline, clipSegment, type Box, type ClippedPolyline, type PolylineExit } from "./clip.js";
 export { escapeXml, formatNumber } from "./xml.js";
 export { PALETTE } from "./frame.js";

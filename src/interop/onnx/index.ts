@@ -2,7 +2,7 @@
  * ONNX export: `model.toONNX()` and, in Node, `saveONNX(model, path)`.
  * @module
  */
-import type { Model } from "../../layers/model.js";
+import type { AnyModel, Model } from "../../layers/model.js";
 import { nodeFs, writeFileAtomic } from "../../io/atomic.js";
 import { layersToOnnx } from "./export.js";
 
@@ -12,7 +12,10 @@ export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
  * @internal The ONNX bytes of a model; {@link Model.toONNX} is the public door.
  * @throws Error when the model is not built, or naming a layer that cannot be exported.
  */
-export function modelToOnnx(model: Model): Uint8Array {
+export function modelToOnnx(model: AnyModel): Uint8Array {
+  if (model.layers.some((l) => l.className === "InputLayer")) {
+    throw new Error(`toONNX: ${model.name} is a functional model (gt.model); ONNX export covers sequential models for now`);
+  }
   const inputShape = model.inputShape;
   if (!model.built || inputShape === undefined) {
     throw new Error(`toONNX: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
@@ -28,7 +31,7 @@ export function modelToOnnx(model: Model): Uint8Array {
  * @throws Error when `path` is not a non-empty string, outside Node, or as `toONNX` does.
  * @example `gt.saveONNX(model, "mnist.onnx")` then open mnist.onnx in Netron or onnxruntime
  */
-export function saveONNX(model: Model, path: string): void {
+export function saveONNX(model: AnyModel, path: string): void {
   if (typeof path !== "string" || path === "") throw new Error(`saveONNX: path must be a non-empty string, got ${JSON.stringify(path)}`);
   const { fs, path: p } = nodeFs("saveONNX");
   const bytes = modelToOnnx(model);
