@@ -40,6 +40,7 @@ export { cast } from "./ops/lift.js";
 export { getBackend, setBackend, getThreads, setThreads, threadsReady, type Backend } from "./kernels/backend.js";
 
 export { GradientTape, noGrad, type GradientTapeOptions, type Sources, type Gradients } from "./autograd/tape.js";
+export type { TapeGraph, TapeGraphNode, TapeGraphEdge, TapeGraphOptions, TapeNodeKind } from "./autograd/graph.js";
 export { customGradient, type CustomGradientResult } from "./autograd/custom.js";
 export { checkGradients, type CheckGradientsOptions, type GradientCheckResult } from "./autograd/check.js";
 
@@ -68,6 +69,7 @@ export {
 } from "./io/memory.js";
 export { loadModel, saveCheckpoint, loadCheckpoint, type CheckpointOptions, type Checkpoint } from "./io/folder.js";
 export { saveONNX, ONNX_OPSET, ONNX_IR_VERSION } from "./interop/onnx/index.js";
+export * as io from "./interop/tfjs/index.js";
 export { ModelFormatError } from "./io/check.js";
 export type { PathLike } from "./util/path.js";
 export type { OptimizerManifest, OptimizerVariableManifest, SlotManifest } from "./io/optimizer.js";

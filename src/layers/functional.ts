@@ -124,6 +124,11 @@ export class Functional<O extends ModelOutput = Tensor> extends Model<O> {
     }
   }
 
+  /** @internal The layer applications in the order `call` runs them (for converters such as `toONNX`). */
+  get graphNodes(): readonly Node[] {
+    return this.nodes;
+  }
+
   /** Every layer, inputs first, then in the order the graph first uses them (a shared layer once). */
   override get layers(): readonly Layer[] {
     return this.graphLayers.slice();

@@ -9,6 +9,7 @@ import { fmt, sizeOf } from "../tensor/shape.js";
 import { Tensor, type TensorLike, type Variable } from "../tensor/tensor.js";
 import { variable, type Seed } from "../tensor/create.js";
 import { toTensor } from "../ops/lift.js";
+import { withLayerScope } from "../autograd/tape.js";
 import { getInitializer, type Initializer, type InitializerSpec } from "./initializers.js";
 import { checkInputShape } from "./options.js";
 import { checkOptionNames } from "../util/options.js";
@@ -177,12 +178,13 @@ export abstract class Layer {
   apply(x: TensorLike | readonly Tensor[] | SymbolicTensor | readonly SymbolicTensor[], options: CallOptions = {}): Tensor | SymbolicTensor {
     checkOptionNames(`${this.name}.apply`, options, CALL_OPTIONS);
     if (isSymbolic(x)) return connect(this, x);
-    if (Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof Tensor)) return this.applyList(x as Tensor[], options);
+    if (Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof Tensor)) return withLayerScope(this.name, () => this.applyList(x as Tensor[], options));
     const t = toTensor(this.name, x as TensorLike);
     if (t.rank === 0) throw new Error(`${this.name}: expected a batch of inputs (batch dimension first), got a scalar`);
     this.checkDeclaredShape(t.shape, "received input");
     this.ensureBuilt([null, ...t.shape.slice(1)]);
-    return this.call(t, options);
+    // Ops the call records are tagged with this layer, so a drawn tape groups them.
+    return withLayerScope(this.name, () => this.call(t, options));
   }
 
   /** @internal True for layers that take a list of inputs (the merge layers). */
