@@ -197,7 +197,6 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "one target for two outputs", code: `const a = gt.input({ shape: [4], name: "a" }); const m = gt.model({ inputs: a, outputs: [gt.layers.dense({ units: 1, name: "r" }).apply(a), gt.layers.dense({ units: 3, name: "c" }).apply(a)] }); m.compile({ optimizer: "sgd", loss: "mse" }); await m.fit(f.x, f.y, { verbose: 0 })` },
     { mistake: "targets of different lengths", code: `const a = gt.input({ shape: [4], name: "a" }); const m = gt.model({ inputs: a, outputs: [gt.layers.dense({ units: 1, name: "r" }).apply(a), gt.layers.dense({ units: 3, name: "c" }).apply(a)] }); m.compile({ optimizer: "sgd", loss: "mse" }); await m.fit(f.x, [f.y, gt.slice(f.y, [0], [5])], { verbose: 0 })` },
     { mistake: "a functional config that refers to a missing layer", code: `const a = gt.input({ shape: [2], name: "a" }); const c = gt.model({ inputs: a, outputs: gt.layers.relu({ name: "r" }).apply(a) }).getConfig(); c.config.layers[1].inboundNodes = [[["b", 0, 0]]]; gt.layers.modelFromConfig(c)` },
-    { mistake: "exporting a functional model to ONNX", code: `const a = gt.input({ shape: [2], name: "a" }); gt.model({ inputs: a, outputs: gt.layers.relu({ name: "r" }).apply(a), name: "graph" }).toONNX()` },
   ],
   "Losses and metrics": [
     { mistake: "shapes that differ", code: `gt.losses.meanSquaredError(gt.ones([2, 3]), gt.ones([2, 2]))` },
@@ -325,6 +324,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "ONNX export of a float64 model", code: `gt.sequential([gt.layers.dense({ units: 2, inputShape: [3], dtype: "float64" })]).toONNX()` },
     { mistake: "saveONNX to an empty path", code: `gt.saveONNX(f.model, "")` },
     { mistake: "TF.js export of an unbuilt model", code: `gt.io.toTfjs(gt.sequential([gt.layers.dense({ units: 2 })], { name: "mlp" }))` },
+    { mistake: "TF.js export of a functional model", code: `const x = gt.input({ shape: [3], name: "x" }); gt.io.toTfjs(gt.model({ inputs: x, outputs: gt.layers.dense({ units: 2, name: "d" }).apply(x), name: "fn" }))` },
     { mistake: "TF.js artifacts that are not an object", code: `gt.io.fromTfjs("model.json")` },
     { mistake: "a functional Keras model read as Sequential", code: `gt.io.fromTfjs({ modelTopology: { class_name: "Functional", config: {} }, weightSpecs: [], weightData: new ArrayBuffer(0) })` },
     { mistake: "a Keras layer gradtape does not have", code: `gt.io.fromTfjs({ modelTopology: { class_name: "Sequential", config: { layers: [{ class_name: "LSTM", config: { name: "lstm", units: 4, batch_input_shape: [null, 5, 3] } }] } }, weightSpecs: [], weightData: new ArrayBuffer(0) })` },

@@ -4,7 +4,9 @@
  */
 import type { AnyModel, Model } from "../../layers/model.js";
 import { nodeFs, writeFileAtomic } from "../../io/atomic.js";
-import { layersToOnnx } from "./export.js";
+import type { Functional } from "../../layers/functional.js";
+import { InputLayer } from "../../layers/input-layer.js";
+import { graphToOnnx, layersToOnnx } from "./export.js";
 
 export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
 
@@ -13,8 +15,10 @@ export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
  * @throws Error when the model is not built, or naming a layer that cannot be exported.
  */
 export function modelToOnnx(model: AnyModel): Uint8Array {
-  if (model.layers.some((l) => l.className === "InputLayer")) {
-    throw new Error(`toONNX: ${model.name} is a functional model (gt.model); ONNX export covers sequential models for now`);
+  // Functional models start with their input layers (a type-only import: functional.ts imports model.ts).
+  if (model.layers[0] instanceof InputLayer) {
+    const f = model as unknown as Functional;
+    return graphToOnnx(f.name, f.inputs, f.outputs, f.outputNames(), f.graphNodes);
   }
   const inputShape = model.inputShape;
   if (!model.built || inputShape === undefined) {
