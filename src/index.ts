@@ -50,7 +50,7 @@ export * as data from "./data/index.js";
 export * as optim from "./optim/index.js";
 export { zip } from "./optim/zip.js";
 export * as layers from "./layers/index.js";
-export { sequential, Model, type ModelOptions, type PredictOptions, type ModelInput, type ModelOutput } from "./layers/model.js";
+export { sequential, Model, type ModelOptions, type PredictOptions, type ModelInput, type ModelOutput, type AnyModel } from "./layers/model.js";
 export { model, Functional, type FunctionalOptions } from "./layers/functional.js";
 export { input } from "./layers/input-layer.js";
 export { SymbolicTensor, type InputOptions } from "./layers/symbolic.js";
@@ -59,7 +59,7 @@ export * as callbacks from "./training/callbacks.js";
 export {
   trainStep, History, NonFiniteLossError,
   type TrainableModel, type TrainStepResult, type CompileOptions, type FitOptions, type EvaluateOptions, type Logs, type Callback,
-  type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn, type LossSpec, type ProgressSink,
+  type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn, type LossSpec, type MetricSpec, type ProgressSink,
 } from "./training/index.js";
 export * as plot from "./plot/svg.js";
 export {

@@ -28,6 +28,8 @@ interface Racer {
   confusion?: number[];
   tiles?: { tiles: Float32Array; tileSide: number; tileCount: number };
   done: boolean;
+  /** True when an evaluation arrived that the card does not show yet. */
+  fresh: boolean;
   millis?: number;
   probabilities?: number[];
   error?: string;
@@ -101,6 +103,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
 
   async function start(): Promise<void> {
     stop();
+    renderTimes = [];
     const s = store.get();
     startedKey = raceKey(s);
     paused = false;
@@ -127,7 +130,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
     };
     racers = s.raceOptimizers.map((kind) => {
       const worker = new Worker(new URL("./race-worker.js", import.meta.url), { type: "module", name: `race-${kind}` });
-      const racer: Racer = { kind, label: optimizerLabel(kind, optimizer), worker, losses: [], evals: [], done: false };
+      const racer: Racer = { kind, label: optimizerLabel(kind, optimizer), worker, losses: [], evals: [], done: false, fresh: false };
       worker.onmessage = (e: MessageEvent<FromWorker>) => receive(racer, e.data);
       worker.onerror = (e) => {
         racer.error = e.message || "the worker failed to start";
@@ -140,7 +143,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
       send(worker, message);
       return racer;
     });
-    buildCards();
+    buildCards(s.model);
     startButton.disabled = false;
     changed();
   }
@@ -153,6 +156,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
       r.evals.push({ step: m.step, accuracy: m.accuracy, loss: m.loss });
       r.confusion = m.confusion;
       r.tiles = { tiles: m.tiles, tileSide: m.tileSide, tileCount: m.tileCount };
+      r.fresh = true;
     } else if (m.type === "done") {
       r.done = true;
       r.millis = m.millis;
@@ -162,16 +166,24 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
     changed();
   }
 
+  // How long each update took, on the racers' box: the page's own work per frame, which the
+  // browser test bounds (the training itself is in the workers).
+  let renderTimes: number[] = [];
   function changed(): void {
     if (dirty) return;
     dirty = true;
     requestAnimationFrame(() => {
       dirty = false;
+      const t0 = performance.now();
       render();
+      renderTimes.push(performance.now() - t0);
+      const sorted = [...renderTimes].sort((a, b) => a - b);
+      racersBox.dataset.renderMedianMs = sorted[sorted.length >> 1]!.toFixed(1);
+      racersBox.dataset.renderLongestMs = sorted[sorted.length - 1]!.toFixed(1);
     });
   }
 
-  function buildCards(): void {
+  function buildCards(model: Settings["model"]): void {
     racersBox.replaceChildren(
       ...racers.map((r) =>
         el(
@@ -180,7 +192,7 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
           el("h3", {}, el("span", { class: "swatch", style: `background:${COLORS[r.kind]}` }), r.label),
           el("p", { class: "racer-status" }),
           el("div", { class: "racer-body" },
-            el("figure", {}, el("canvas", { class: "tiles" }), el("figcaption", {}, "first layer's weights (red +, blue −)")),
+            el("figure", {}, el("canvas", { class: "tiles" }), el("figcaption", {}, model === "cnn" ? "first convolution's 8 filters, 3×3 (red +, blue −)" : "first layer's weights, 16 of 128 units (red +, blue −)")),
             el("figure", {}, el("table", { class: "confusion" }), el("figcaption", {}, "held-out digits: true (rows) × predicted"))),
         ),
       ),
@@ -203,8 +215,11 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
         : `step ${r.losses.length} of ${steps}` + (last === undefined ? "" : ` · held-out accuracy ${(100 * last.accuracy).toFixed(1)}% at step ${last.step}`) +
           (r.done && r.millis !== undefined ? ` · done in ${(r.millis / 1000).toFixed(1)} s` : "");
       card.querySelector(".racer-status")!.textContent = text;
-      if (r.tiles !== undefined) drawTiles(card.querySelector<HTMLCanvasElement>("canvas.tiles")!, r.tiles);
-      if (r.confusion !== undefined) drawConfusion(card.querySelector<HTMLTableElement>("table.confusion")!, r.confusion, COLORS[r.kind]);
+      if (r.fresh && r.tiles !== undefined && r.confusion !== undefined) {
+        drawTiles(card.querySelector<HTMLCanvasElement>("canvas.tiles")!, r.tiles);
+        drawConfusion(card.querySelector<HTMLTableElement>("table.confusion")!, r.confusion, COLORS[r.kind]);
+        r.fresh = false;
+      }
     }
     drawCharts();
     drawProbabilities();
@@ -234,11 +249,14 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
       byId(id).innerHTML = gt.plot.lineChart(options).replace(/^<\?xml[^>]*>\s*/, "");
     };
     const steps = store.get().raceSteps;
+    // Drawn at the width shown (within limits), so that the text keeps its size on a phone.
+    const width = Math.max(300, Math.min(640, byId("race-loss").parentElement!.clientWidth || 520));
+    const size = { width, height: Math.round(width < 450 ? width * 0.7 : width / 2) };
     if (windows.some((w) => w.y.length > 0)) {
-      svg("race-loss", { series: windows.filter((w) => w.y.length > 0), title: `training loss (mean of ${LOSS_WINDOW} batches)`, xLabel: "step", logY: true, width: 520, height: 300, xRange: [0, steps] });
+      svg("race-loss", { series: windows.filter((w) => w.y.length > 0), title: `training loss (mean of ${LOSS_WINDOW} batches)`, xLabel: "step", logY: true, ...size, xRange: [0, steps] });
     }
     const accuracy = racers.filter((r) => r.evals.length > 0).map((r) => ({ name: r.label, x: r.evals.map((e) => e.step), y: r.evals.map((e) => 100 * e.accuracy), color: COLORS[r.kind] }));
-    if (accuracy.length > 0) svg("race-accuracy", { series: accuracy, title: `accuracy on ${TEST_SIZE} held-out digits (%)`, xLabel: "step", width: 520, height: 300, xRange: [0, steps], yRange: [0, 100] });
+    if (accuracy.length > 0) svg("race-accuracy", { series: accuracy, title: `accuracy on ${TEST_SIZE} held-out digits (%)`, xLabel: "step", ...size, xRange: [0, steps], yRange: [0, 100] });
   }
 
   function drawProbabilities(): void {
@@ -257,6 +275,8 @@ export function mountRace(store: Store<Settings>): { refresh(): void } {
     );
   }
 
+  // The curves are drawn at the width shown: draw them again when it changes.
+  new ResizeObserver(() => changed()).observe(byId("race-loss").parentElement!);
   startButton.addEventListener("click", () => void start());
   pauseButton.addEventListener("click", () => {
     paused = !paused;

@@ -7,7 +7,8 @@
  */
 import type { Seed } from "../tensor/create.js";
 import { describe } from "../tensor/tensor.js";
-import { Model, type AnyModel } from "../layers/model.js";
+import { Model, type AnyModel, type ModelOutput } from "../layers/model.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { checkOptions } from "../layers/options.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { History } from "../training/history.js";
@@ -123,6 +124,8 @@ export function readFolder(where: string, dir: unknown): ReturnType<typeof decod
  * checked against each other. Node only (it reads files); in a browser use {@link fromMemory}.
  *
  * @param dir - the folder `model.save` wrote: a path or a `file://` URL (as TF.js writes them).
+ * @typeParam O - what the model returns: `Tensor`, or `Tensor[]` for a functional model whose
+ * outputs were a list (`gt.loadModel<gt.Tensor[]>(dir)`).
  * @returns the model, built, predicting exactly what the saved one did.
  * @throws ModelFormatError (an Error) naming the file and what is wrong: a missing folder or file,
  * a URL of another scheme than `file://`, malformed JSON (line and column), an unknown format or version, a truncated weights file, a
@@ -135,8 +138,8 @@ export function readFolder(where: string, dir: unknown): ReturnType<typeof decod
  * same.predict(xTest);
  * ```
  */
-export function loadModel(dir: PathLike): Model {
-  return readFolder("loadModel", dir).model;
+export function loadModel<O extends ModelOutput = Tensor>(dir: PathLike): Model<O> {
+  return readFolder("loadModel", dir).model as unknown as Model<O>;
 }
 
 /**

@@ -32,7 +32,7 @@ export { Reshape, reshape, type ReshapeOptions } from "./reshape.js";
 export { BatchNormalization, batchNormalization, type BatchNormalizationOptions, type BatchNormalizationInitializers } from "./batch-normalization.js";
 export { Embedding, embedding, type EmbeddingOptions } from "./embedding.js";
 export { LayerNormalization, layerNormalization, type LayerNormalizationOptions } from "./layer-normalization.js";
-export { Model, sequential, type ModelOptions, type ModelConfig, type SequentialConfig, type PredictOptions, type ModelInput, type ModelOutput } from "./model.js";
+export { Model, sequential, type ModelOptions, type ModelConfig, type SequentialConfig, type PredictOptions, type ModelInput, type ModelOutput, type AnyModel } from "./model.js";
 export { Functional, model, type FunctionalOptions, type FunctionalConfig, type FunctionalLayerConfig, type TensorRef } from "./functional.js";
 export { SymbolicTensor, type InputOptions } from "./symbolic.js";
 export { InputLayer, input, type InputLayerOptions } from "./input-layer.js";

@@ -153,6 +153,7 @@ export function randomUniform(shape: readonly number[], options: InitializerOpti
  * @example `gt.initializers.orthogonal([16, 64], { seed: 1 })` has orthonormal rows.
  */
 export function orthogonal(shape: readonly number[], options: InitializerOptions & { gain?: number } = {}): Tensor {
+  checkOptionNames("orthogonal", options, ["seed", "dtype", "gain"]);
   checkShape(shape, "orthogonal");
   if (shape.length < 2) throw new Error(`orthogonal: the shape must have at least two dimensions, got [${shape.join(", ")}]`);
   const { gain = 1, seed, dtype = "float32" } = options;

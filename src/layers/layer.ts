@@ -168,8 +168,9 @@ export abstract class Layer {
    * symbolic tensor (from `gt.input` or another layer's `apply`), it runs nothing: it records the
    * connection for `gt.model` and returns the symbolic output, whose shape it infers now. Merge
    * layers take a list: `layers.add().apply([a, b])`.
-   * @throws Error when `x` is not a tensor, or (from the layer) when its shape does not fit; for
-   * symbolic inputs, naming the layer and the shapes it was given.
+   * @throws Error when `x` is not a tensor, when its shape does not match the declared
+   * `inputShape` (naming the layer and both shapes), or (from the layer) when its shape does not
+   * fit; for symbolic inputs, naming the layer and the shapes it was given.
    * @example `gt.layers.relu().apply(gt.tensor([-1, 2]))`
    */
   apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: CallOptions): SymbolicTensor;
@@ -180,6 +181,7 @@ export abstract class Layer {
     if (Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof Tensor)) return withLayerScope(this.name, () => this.applyList(x as Tensor[], options));
     const t = toTensor(this.name, x as TensorLike);
     if (t.rank === 0) throw new Error(`${this.name}: expected a batch of inputs (batch dimension first), got a scalar`);
+    this.checkDeclaredShape(t.shape, "received input");
     this.ensureBuilt([null, ...t.shape.slice(1)]);
     // Ops the call records are tagged with this layer, so a drawn tape groups them.
     return withLayerScope(this.name, () => this.call(t, options));
@@ -206,8 +208,23 @@ export abstract class Layer {
     if (shape.length > 0 && Array.isArray(shape[0])) throw new Error(`takes one input tensor, got a list of ${shape.length}; only merge layers (add, concatenate, …) take a list`);
     const one = shape as LayerShape;
     if (one.length === 0) throw new Error("expected a batch of inputs (batch dimension first), got a scalar");
+    this.checkDeclaredShape(one, "input");
     this.ensureBuilt(one);
     return this.computeOutputShape([null, ...one.slice(1)]);
+  }
+
+  /**
+   * @internal Throws unless inputs of `shape` (batch first; `null` matches anything) fit the
+   * declared `inputShape`: a layer built for `[28, 28]` must not quietly take `[n, 784]`.
+   */
+  checkDeclaredShape(shape: LayerShape, what: string): void {
+    const declared = this.inputShape;
+    if (declared === undefined) return;
+    if (shape.length === declared.length + 1 && declared.every((d, i) => shape[i + 1] === null || shape[i + 1] === d)) return;
+    throw new Error(
+      `${this.name}: declared inputShape ${fmt(declared)} does not match the ${what} of shape ${fmtLayerShape(shape)} ` +
+        `(one sample is ${fmtLayerShape(shape.slice(1))}); reshape the input, or declare inputShape: ${fmtLayerShape(shape.slice(1))}`,
+    );
   }
 
   /** @internal Builds the layer for `inputShape` unless it already is. */

@@ -57,7 +57,7 @@ export type ModelInput = TensorLike | readonly Tensor[];
 /** What a model's forward pass returns: one tensor, or a list for a model whose outputs were given as a list. */
 export type ModelOutput = Tensor | Tensor[];
 
-/** @internal Any model, whatever its outputs. */
+/** Any model, whatever its outputs: what the functions that take any model (checkpoints, callbacks) accept. */
 export type AnyModel = Model<ModelOutput>;
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
@@ -151,6 +151,7 @@ export class Model<O extends ModelOutput = Tensor> {
     }
     let shape: LayerShape = [null, ...inputShape.slice(1)];
     for (const layer of this._layers) {
+      layer.checkDeclaredShape(shape, "input shape it is built for");
       layer.ensureBuilt(shape);
       shape = layer.computeOutputShape(shape);
     }

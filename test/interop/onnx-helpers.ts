@@ -29,3 +29,4 @@ export async function runOnnxGraph(bytes: Uint8Array, feeds: Record<string, gt.T
     await session.release();
   }
 }
+export { maxAbsDiff } from "./models.js";

@@ -118,7 +118,7 @@ describe("toONNX errors and saveONNX", () => {
     gt.saveONNX(model, file);
     expect(new Uint8Array(fs.readFileSync(file))).toEqual(model.toONNX());
     expect(fs.readdirSync(dir)).toEqual(["model.onnx"]);
-    expect(() => gt.saveONNX(model, "")).toThrow("saveONNX: path must be a non-empty string, got \"\"");
+    expect(() => gt.saveONNX(model, "")).toThrow("saveONNX: path must be a file path (a non-empty string, or a file:// URL), got an empty string");
     fs.rmSync(dir, { recursive: true });
   });
 });

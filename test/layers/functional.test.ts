@@ -108,8 +108,10 @@ describe("gt.model", () => {
     expect(Object.keys(before)).toEqual(["loss", "reg_loss", "cls_loss", "reg_mae", "cls_accuracy"]);
     expect(before.loss).toBeCloseTo(before.reg_loss + before.cls_loss, 6);
     expect(before.reg_loss).toBeCloseTo(gt.losses.meanSquaredError(yr, pr).item(), 6);
-    const history = await m.fit([xa, xb], [yr, yc], { epochs: 20, batchSize: 10, ...quiet });
+    const history = await m.fit([xa, xb], [yr, yc], { epochs: 20, batchSize: 10, validationData: [[xa, xb], [yr, yc]], ...quiet });
     expect(history.history.loss[19]).toBeLessThan(history.history.loss[0]);
+    expect(Object.keys(history.history)).toEqual(["loss", "reg_loss", "cls_loss", "reg_mae", "cls_accuracy", "val_loss", "val_reg_loss", "val_cls_loss", "val_reg_mae", "val_cls_accuracy"]);
+    expect(history.history.val_loss[19]).toBe(m.evaluate([xa, xb], [yr, yc]).loss);
     // A list of losses in output order gives the same as the record.
     const cce = (t: gt.TensorLike, p: gt.Tensor) => gt.losses.categoricalCrossentropy(t, p, { fromLogits: true });
     m.compile({ optimizer: new gt.optim.SGD({ learningRate: 0.1 }), loss: ["mse", cce], metrics: ["mse"] });
@@ -125,6 +127,18 @@ describe("gt.model", () => {
     expect(() => m.evaluate([xa, xb], [yr, yc])).toThrow("evaluate: compile was given 1 losses but the model has 2 outputs (reg, cls)");
     m.compile({ optimizer: "sgd", loss: { reg: "mse", class: "mse" } });
     expect(() => m.evaluate([xa, xb], [yr, yc])).toThrow("evaluate: compile's loss names the output 'class', but the model's outputs are 'reg', 'cls'");
+  });
+
+  it("wires int32 ids through an embedding and normalizes with layerNormalization", () => {
+    const ids = gt.input({ shape: [5], dtype: "int32", name: "ids" });
+    const vectors = gt.layers.embedding({ inputDim: 20, outputDim: 4, seed: 1, name: "emb" }).apply(ids);
+    expect(vectors.shape).toEqual([null, 5, 4]);
+    const normed = gt.layers.layerNormalization({ name: "ln" }).apply(vectors);
+    const pooled = gt.layers.dense({ units: 2, name: "head", seed: 2 }).apply(gt.layers.flatten({ name: "flat" }).apply(normed));
+    const m = gt.model({ inputs: ids, outputs: pooled });
+    const batch = gt.tensor([[1, 2, 3, 4, 5], [19, 0, 0, 7, 7]], [2, 5], "int32");
+    const seq = gt.sequential(m.layers.slice(1) as gt.layers.Layer[]);
+    expect(flat(m.predict(batch))).toEqual(flat(seq.predict(batch)));
   });
 
   it("shares the weights of a layer applied twice", () => {

@@ -24,9 +24,6 @@ import { Dropout } from "../../layers/dropout.js";
 import { Flatten } from "../../layers/flatten.js";
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "../../layers/pooling.js";
 import { Reshape } from "../../layers/reshape.js";
-import { Add, Average, Concatenate, Maximum, Merge, Minimum, Multiply, Subtract } from "../../layers/merge.js";
-import type { Node, SymbolicTensor } from "../../layers/symbolic.js";
-import { tensor } from "../../tensor/create.js";
 import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode, type OnnxValueInfo } from "./messages.js";
 
 /** A value in the graph being built: its name, its NHWC shape, and whether it is held as NCHW. */
@@ -41,8 +38,8 @@ export interface OnnxValue {
 
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
-/** Where each NHWC axis sits in NCHW. */
-const NHWC_AXIS_IN_NCHW = [0, 2, 3, 1];
+/** @internal Where each NHWC axis sits in NCHW. */
+export const NHWC_AXIS_IN_NCHW = [0, 2, 3, 1];
 
 /** @internal Collects nodes and initializers under unique names. */
 export class OnnxGraphBuilder {
@@ -220,42 +217,9 @@ function batchNormalization(layer: BatchNormalization, v: OnnxValue, g: OnnxGrap
   return { ...x, name: g.node("Add", scope, [scaled, g.weight(`${scope}/offset`, offset)]) };
 }
 
-/** The binary ONNX op a merge layer folds its inputs with, left to right as gradtape does. */
-function mergeOp(layer: Merge): string | undefined {
-  if (layer instanceof Add || layer instanceof Average) return "Add";
-  if (layer instanceof Subtract) return "Sub";
-  if (layer instanceof Multiply) return "Mul";
-  if (layer instanceof Maximum) return "Max";
-  if (layer instanceof Minimum) return "Min";
-  return undefined;
-}
-
-/**
- * A merge layer. Its inputs stay NCHW when all of them are images held so (a residual block costs
- * no transposes); otherwise all are brought to NHWC.
- */
-function convertMerge(layer: Merge, inputs: readonly OnnxValue[], g: OnnxGraphBuilder): OnnxValue {
-  const scope = layer.name;
-  const nchw = inputs.every((v) => v.nchw);
-  const xs = nchw ? inputs : inputs.map((v) => g.toNhwc(v, scope));
-  const shape = layer.inferShape(inputs.map((v) => v.shape));
-  if (layer instanceof Concatenate) {
-    const rank = shape.length;
-    const a = layer.axis < 0 ? rank + layer.axis : layer.axis;
-    return { name: g.node("Concat", scope, xs.map((v) => v.name), { axis: { int: nchw ? NHWC_AXIS_IN_NCHW[a] : a } }), shape, nchw };
-  }
-  const op = mergeOp(layer);
-  if (op === undefined) throw new Error(`toONNX: merge layer '${layer.name}' (${layer.className}) cannot be exported to ONNX`);
-  let y = xs[0].name;
-  for (const x of xs.slice(1)) y = g.node(op, scope, [y, x.name]);
-  if (layer instanceof Average) y = g.node("Div", scope, [y, g.weight(`${scope}/count`, tensor(xs.length))]);
-  return { name: y, shape, nchw };
-}
-
-/** @internal Converts one layer on its inputs, checking its dtype first. */
+/** @internal Converts one layer on one input, checking its dtype first (merge layers: graph.ts). */
 export const convertLayer: OnnxConverter = (layer, inputs, g) => {
   if (layer.dtype !== "float32") throw new Error(`toONNX: layer '${layer.name}' is ${layer.dtype}; only float32 models export to ONNX`);
-  if (layer instanceof Merge) return convertMerge(layer, inputs, g);
   if (inputs.length !== 1) throw new Error(`toONNX: layer '${layer.name}' (${layer.className}) takes one input, got ${inputs.length}`);
   return convert(layer, inputs[0], g);
 };
@@ -292,22 +256,3 @@ export function layersToOnnx(modelName: string, layers: readonly Layer[], inputS
   return finishModel(modelName, g, [valueInfo("input", inputShape)], [{ value: v, name: "output" }]);
 }
 
-/**
- * @internal A functional model's graph as ONNX bytes: one graph input per model input and one
- * output per model output, named after their layers, in the model's order.
- */
-export function graphToOnnx(modelName: string, inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], outputNames: readonly string[], nodes: readonly Node[]): Uint8Array {
-  const g = new OnnxGraphBuilder();
-  const values = new Map<SymbolicTensor, OnnxValue>();
-  const inputInfo = inputs.map((t) => {
-    if (t.dtype !== "float32") throw new Error(`toONNX: input '${t.name}' is ${t.dtype}; only float32 models export to ONNX`);
-    const name = g.unique(t.name);
-    values.set(t, { name, shape: t.shape, nchw: false });
-    return valueInfo(name, t.shape);
-  });
-  const outNames = outputNames.map((n) => g.unique(n));
-  noGrad(() => {
-    for (const node of nodes) values.set(node.output, convertLayer(node.layer, node.inputs.map((t) => values.get(t) as OnnxValue), g));
-  });
-  return finishModel(modelName, g, inputInfo, outputs.map((t, i) => ({ value: values.get(t) as OnnxValue, name: outNames[i] })));
-}
