@@ -323,9 +323,11 @@ export class Model<O extends ModelOutput = Tensor> {
   }
 
   /**
-   * The model as an ONNX file's bytes (opset 13, IR version 7): input `input` in gradtape's NHWC
-   * layout, output `output`, the same numbers as {@link Model.predict}. onnxruntime (Node, web,
-   * mobile) runs it and Netron draws it. In Node, `gt.saveONNX(model, path)` writes it.
+   * The model as an ONNX file's bytes (opset 13, IR version 7) that gives the same numbers as
+   * {@link Model.predict} on the same (NHWC) input. A sequential model has one input, `input`, and
+   * one output, `output` (so has a functional model with one of each); several inputs or outputs
+   * are named after their layers.
+   * onnxruntime (Node, web, mobile) runs it and Netron draws it. In Node, `gt.saveONNX(model, path)` writes it.
    * @throws Error when the model is not built, or naming the first layer that cannot be exported
    * (and listing those that can).
    * @example

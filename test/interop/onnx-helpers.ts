@@ -17,3 +17,16 @@ export async function runOnnx(bytes: Uint8Array, x: gt.Tensor): Promise<{ data: 
   }
 }
 
+
+/** Every output of an exported model for the named inputs, by output name. */
+export async function runOnnxGraph(bytes: Uint8Array, feeds: Record<string, gt.Tensor>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+  try {
+    const inputs = Object.fromEntries(Object.entries(feeds).map(([k, x]) => [k, new ort.Tensor("float32", Float32Array.from(x.data()), x.shape.slice())]));
+    const out = await session.run(inputs);
+    return Object.fromEntries(Object.entries(out).map(([k, y]) => [k, { data: y.data as Float32Array, dims: y.dims }]));
+  } finally {
+    await session.release();
+  }
+}
+export { maxAbsDiff } from "./models.js";

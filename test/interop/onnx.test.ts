@@ -2,8 +2,8 @@
 // digits and give predict's numbers to 1e-5.
 import { describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
-import { runOnnx } from "./onnx-helpers.js";
-import { flat, images, maxAbsDiff, maxHead, mlp, mnistCnn, trainALittle, variants } from "./models.js";
+import { runOnnx, runOnnxGraph } from "./onnx-helpers.js";
+import { flat, images, maxAbsDiff, maxHead, mlp, mnistCnn, setStatistics, trainALittle, variants } from "./models.js";
 
 async function compare(label: string, model: gt.Model, x: gt.Tensor): Promise<number> {
   const bytes = model.toONNX();
@@ -49,6 +49,40 @@ describe("toONNX", () => {
     bn.movingMean!.assign(gt.randomNormal([16], { seed: 3 }));
     bn.movingVariance!.assign(gt.randomUniform([16], { seed: 4, minval: 0.5, maxval: 3 }));
     expect(await compare("sequences", model, flat.test.x)).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe("toONNX of functional models", () => {
+  it("exports a two-input, two-output graph with a residual add, concatenate, average, a shared layer and multiply", async () => {
+    const image = gt.input({ shape: [28, 28, 1], name: "image" });
+    const flatIn = gt.input({ shape: [784], name: "pixels" });
+    const a = gt.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu", seed: 1, name: "a" }).apply(image);
+    const b = gt.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", seed: 2, name: "b" }).apply(a);
+    const residual = gt.layers.add({ name: "residual" }).apply([a, b]);
+    const pooled = gt.layers.maxPooling2d({ name: "pool" }).apply(residual);
+    const bn = gt.layers.batchNormalization({ name: "bn" });
+    const side = gt.layers.conv2d({ filters: 2, kernelSize: 1, seed: 3, name: "side" }).apply(pooled);
+    const joined = gt.layers.concatenate({ axis: -1, name: "join" }).apply([bn.apply(pooled), side]);
+    const features = gt.layers.flatten({ name: "flat" }).apply(joined);
+    const shared = gt.layers.dense({ units: 16, activation: "tanh", seed: 4, name: "shared" });
+    const mixed = gt.layers.average({ name: "avg" }).apply([shared.apply(gt.layers.dense({ units: 784, seed: 5, name: "up" }).apply(features)), shared.apply(flatIn)]);
+    const gated = gt.layers.multiply({ name: "gate" }).apply([mixed, gt.layers.dense({ units: 16, activation: "sigmoid", seed: 6, name: "g" }).apply(flatIn)]);
+    const logits = gt.layers.dense({ units: 10, activation: "softmax", seed: 7, name: "logits" }).apply(gated);
+    const model = gt.model({ inputs: [image, flatIn], outputs: [logits, side] });
+    setStatistics(model.layers.find((l) => l.name === "bn") as gt.layers.BatchNormalization, 30);
+
+    const bytes = model.toONNX();
+    const got = await runOnnxGraph(bytes, { image: images.test.x, pixels: flat.test.x });
+    const [wantLogits, wantSide] = model.predict([images.test.x, flat.test.x]);
+    expect(Object.keys(got).sort()).toEqual(["logits", "side"]);
+    expect(got.logits.dims).toEqual(wantLogits.shape);
+    expect(got.side.dims).toEqual(wantSide.shape);
+    const diff = Math.max(maxAbsDiff(got.logits.data, wantLogits.data()), maxAbsDiff(got.side.data, wantSide.data()));
+    console.log(`functional: ${bytes.length} bytes, max |onnx - predict| = ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(1e-5);
+    // The shared dense layer's weights are stored once.
+    const text = new TextDecoder("latin1").decode(bytes);
+    expect(text.split("shared/kernel").length - 1).toBe(2 + 1);
   });
 });
 

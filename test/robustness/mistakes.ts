@@ -329,6 +329,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "ONNX export of a float64 model", code: `gt.sequential([gt.layers.dense({ units: 2, inputShape: [3], dtype: "float64" })]).toONNX()` },
     { mistake: "saveONNX to an empty path", code: `gt.saveONNX(f.model, "")` },
     { mistake: "TF.js export of an unbuilt model", code: `gt.io.toTfjs(gt.sequential([gt.layers.dense({ units: 2 })], { name: "mlp" }))` },
+    { mistake: "TF.js export of a functional model", code: `const x = gt.input({ shape: [3], name: "x" }); gt.io.toTfjs(gt.model({ inputs: x, outputs: gt.layers.dense({ units: 2, name: "d" }).apply(x), name: "fn" }))` },
     { mistake: "TF.js artifacts that are not an object", code: `gt.io.fromTfjs("model.json")` },
     { mistake: "a functional Keras model read as Sequential", code: `gt.io.fromTfjs({ modelTopology: { class_name: "Functional", config: {} }, weightSpecs: [], weightData: new ArrayBuffer(0) })` },
     { mistake: "a Keras layer gradtape does not have", code: `gt.io.fromTfjs({ modelTopology: { class_name: "Sequential", config: { layers: [{ class_name: "LSTM", config: { name: "lstm", units: 4, batch_input_shape: [null, 5, 3] } }] } }, weightSpecs: [], weightData: new ArrayBuffer(0) })` },

@@ -46,6 +46,8 @@ export class OnnxGraphBuilder {
   readonly nodes: OnnxNode[] = [];
   readonly initializers: OnnxInitializer[] = [];
   private readonly used = new Set<string>();
+  /** Weights by the name asked for: a layer applied twice stores its weights once. */
+  private readonly weights = new Map<string, string>();
 
   /** A name not used yet, `base` or `base_1`, `base_2`, … */
   unique(base: string): string {
@@ -64,8 +66,11 @@ export class OnnxGraphBuilder {
 
   /** Adds a float32 weight (copied from `t`) and returns its name. */
   weight(name: string, t: Tensor): string {
+    const known = this.weights.get(name);
+    if (known !== undefined) return known;
     const unique = this.unique(name);
     this.initializers.push({ name: unique, dims: t.shape.slice(), data: Float32Array.from(t.data()) });
+    this.weights.set(name, unique);
     return unique;
   }
 
@@ -182,6 +187,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
 export const EXPORTABLE = [
   "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
   "BatchNormalization", "Flatten", "Reshape", "Dropout", "Activation", "ReLU", "Sigmoid", "Tanh", "Softmax", "LeakyReLU",
+  "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "InputLayer",
 ];
 
 /**
@@ -211,7 +217,7 @@ function batchNormalization(layer: BatchNormalization, v: OnnxValue, g: OnnxGrap
   return { ...x, name: g.node("Add", scope, [scaled, g.weight(`${scope}/offset`, offset)]) };
 }
 
-/** @internal Converts one layer on one input, checking its dtype first. */
+/** @internal Converts one layer on one input, checking its dtype first (merge layers: graph.ts). */
 export const convertLayer: OnnxConverter = (layer, inputs, g) => {
   if (layer.dtype !== "float32") throw new Error(`toONNX: layer '${layer.name}' is ${layer.dtype}; only float32 models export to ONNX`);
   if (inputs.length !== 1) throw new Error(`toONNX: layer '${layer.name}' (${layer.className}) takes one input, got ${inputs.length}`);
@@ -249,3 +255,4 @@ export function layersToOnnx(modelName: string, layers: readonly Layer[], inputS
   });
   return finishModel(modelName, g, [valueInfo("input", inputShape)], [{ value: v, name: "output" }]);
 }
+

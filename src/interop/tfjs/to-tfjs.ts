@@ -76,7 +76,7 @@ export const TO_TFJS = ["Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "
  * loads it; `gt.io.fromTfjs(artifacts)` reads it back. Weights are float32, named as TF.js names
  * them (`dense/kernel`, `batch_normalization/moving_mean`), in gradtape's order.
  * @param model - a built float32 model.
- * @throws Error when the model is not built, is not float32, or naming a layer that has no TF.js
+ * @throws Error when the model is not built, is functional, is not float32, or naming a layer that has no TF.js
  * counterpart (or explicit padding on a pooling layer).
  * @example
  * ```ts
@@ -88,6 +88,9 @@ export function toTfjs(model: Model): TfjsArtifacts {
   const inputShape = model.inputShape;
   if (!model.built || inputShape === undefined) {
     throw new Error(`toTfjs: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
+  }
+  if (model.layers[0]?.className === "InputLayer") {
+    throw new Error(`toTfjs: ${model.name} is a functional model (gt.model); the TF.js format is written for sequential models for now (ONNX takes both: model.toONNX())`);
   }
   const specs: TfjsWeightSpec[] = [];
   const values: Float32Array[] = [];
