@@ -7,6 +7,7 @@ import { byId, type Store } from "./dom.js";
 import { mountPaths } from "./paths-tab.js";
 import { mountRace } from "./race-tab.js";
 import { fromHash, TABS, toHash, type Settings, type Tab } from "./settings.js";
+import { mountTape } from "./tape-tab.js";
 
 let settings: Settings = fromHash(location.hash).settings;
 const tabs: { refresh(): void }[] = [];
@@ -50,6 +51,6 @@ byId("threads").textContent = globalThis.crossOriginIsolated
 
 // Inside the docs site (docs-site/lab/) the API reference is one folder up.
 byId("docs-link").hidden = !/\/lab\/(index\.html)?$/.test(location.pathname);
-tabs.push(mountPaths(store), mountRace(store));
+tabs.push(mountPaths(store), mountRace(store), mountTape(store));
 window.addEventListener("hashchange", readHash);
 readHash();

@@ -11,6 +11,9 @@ export const TABS = ["paths", "race", "tape"] as const;
 /** One of {@link TABS}. */
 export type Tab = (typeof TABS)[number];
 
+/** The Tape tab's examples (lab/src/tape-tab.ts). */
+export const TAPE_EXAMPLE_IDS = ["micrograd", "neuron", "step"] as const;
+
 /** The models the race can train. */
 export const RACE_MODELS = ["mlp", "cnn"] as const;
 
@@ -170,6 +173,6 @@ export function fromHash(hash: string): { settings: Settings; ignored: string[] 
   const model = p.get("model");
   if (model !== null) (RACE_MODELS as readonly string[]).includes(model) ? (s.model = model as Settings["model"]) : ignored.push(`model=${model}`);
   const expr = p.get("expr");
-  if (expr !== null) s.expression = expr;
+  if (expr !== null) (TAPE_EXAMPLE_IDS as readonly string[]).includes(expr) ? (s.expression = expr) : ignored.push(`expr=${expr}`);
   return { settings: s, ignored };
 }

@@ -114,6 +114,30 @@ export async function cnnRaceCheck(context, base, check, mode, pages) {
 }
 
 /**
+ * The Tape tab: micrograd's expression gives micrograd's numbers and is drawn with its sources
+ * named; one training step of a tiny network lowers its loss and is drawn layer by layer.
+ */
+export async function tapeChecks(context, base, check, mode, pages) {
+  const values = async (page) => page.$$eval("#tape-values tr", (rows) => Object.fromEntries(rows.map((r) => [r.dataset.name, Number(r.dataset.value)])));
+  const micro = await open(context, base, "#tab=tape&expr=micrograd");
+  pages.push(micro);
+  await micro.page.waitForSelector("#tape-graph svg", { timeout: 30_000 });
+  const v = await values(micro.page);
+  check(mode, "Tape: micrograd's expression gives micrograd's g 24.7041, dg/da 138.8338, dg/db 645.5773",
+    v.g?.toFixed(4) === "24.7041" && v["dg/da"]?.toFixed(4) === "138.8338" && v["dg/db"]?.toFixed(4) === "645.5773", JSON.stringify(v));
+  const drawn = await micro.page.$eval("#tape-graph svg", (svg) => svg.textContent);
+  check(mode, "Tape: the graph shows the sources by name and value", drawn.includes("a = -4") && drawn.includes("b = 2"));
+  const step = await open(context, base, "#tab=tape&expr=step");
+  pages.push(step);
+  await step.page.waitForSelector("#tape-graph svg", { timeout: 30_000 });
+  const w = await values(step.page);
+  const frames = await step.page.$eval("#tape-graph svg", (svg) => svg.textContent);
+  check(mode, "Tape: one momentum step of the tiny network lowers its loss, and the graph is framed by layer",
+    w["loss after the step"] < w["loss before the step"] && /dense/.test(frames), `${w["loss before the step"]} → ${w["loss after the step"]}`);
+  return micro.page;
+}
+
+/**
  * The docs site's layout (`npm run docs`: typedoc copies docs/momentum-lab.html into media/, the lab
  * is built into lab/): the home page's link lands on the lab, whose link leads back.
  */
@@ -232,9 +256,13 @@ export async function labChecks(context, check) {
       check(mode, "a link with bad values says what it ignored", /f=nowhere/.test(ignored) && /lr=-3/.test(ignored) && /opt=sgd,warp/.test(ignored), ignored);
 
       const racePage = await raceChecks(context, base, check, mode, pages);
+      const tapePage = await tapeChecks(context, base, check, mode, pages);
 
       if (headers === ISOLATION) {
         await cnnRaceCheck(context, base, check, mode, pages);
+        await tapePage.screenshot({ path: join(shots, "tape-desktop.png"), fullPage: true });
+        await tapePage.setViewportSize({ width: 390, height: 844 });
+        await tapePage.screenshot({ path: join(shots, "tape-phone.png"), fullPage: true });
         await racePage.screenshot({ path: join(shots, "race-desktop.png"), fullPage: true });
         await racePage.setViewportSize({ width: 390, height: 844 });
         await racePage.waitForTimeout(300); // the curves are drawn again at the new width
