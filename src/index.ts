@@ -48,6 +48,8 @@ export * as data from "./data/index.js";
 export * as optim from "./optim/index.js";
 export { zip } from "./optim/zip.js";
 export * as layers from "./layers/index.js";
+export { registerLayer, type LayerClass } from "./layers/registry.js";
+export * as serialization from "./layers/serialization.js";
 export { sequential, Model, type ModelOptions, type PredictOptions } from "./layers/model.js";
 export * as initializers from "./layers/initializers.js";
 export * as callbacks from "./training/callbacks.js";

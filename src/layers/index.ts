@@ -32,3 +32,4 @@ export { Embedding, embedding, type EmbeddingOptions } from "./embedding.js";
 export { LayerNormalization, layerNormalization, type LayerNormalizationOptions } from "./layer-normalization.js";
 export { Model, sequential, type ModelOptions, type ModelConfig, type PredictOptions } from "./model.js";
 export { layerFromConfig, modelFromConfig } from "./serialize.js";
+export { registerLayer, type LayerClass } from "./registry.js";
