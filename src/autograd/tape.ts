@@ -12,11 +12,13 @@
  * gradients, as in TensorFlow.
  * @module
  */
-import { describe, Tensor, Variable } from "../tensor/tensor.js";
+import { describe, nextTensorId, Tensor, Variable, type TensorLike } from "../tensor/tensor.js";
 import { fmt, shapesEqual } from "../tensor/shape.js";
 import { onesLike, zerosLike } from "../tensor/create.js";
 import { add } from "../ops/arithmetic.js";
 import { sumToShape } from "../ops/shape.js";
+import { buildGraph, graphToDot, type OpRecord, type TapeGraph, type TapeGraphOptions } from "./graph.js";
+import { cast, toTensor } from "../ops/lift.js";
 
 /** One recorded op. */
 interface TapeNode {
@@ -33,6 +35,19 @@ interface TapeNode {
 
 /** Tapes inside whose `record` the program currently is, innermost last. */
 const active: GradientTape[] = [];
+
+/** The layers whose `apply` is running, innermost last: ops recorded meanwhile are tagged with it. */
+const layerScopes: string[] = [];
+
+/** @internal Runs `fn` with ops tagged as coming from layer `name` (for {@link GradientTape.toGraph}). */
+export function withLayerScope<T>(name: string, fn: () => T): T {
+  layerScopes.push(name);
+  try {
+    return fn();
+  } finally {
+    layerScopes.pop();
+  }
+}
 
 /** Sources for {@link GradientTape.gradient}: one tensor, an array, or a record of tensors. */
 export type Sources = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
@@ -73,6 +88,17 @@ export class GradientTape {
   /** False while this tape runs its own backward pass, so it never records itself. */
   private paused = false;
   private used = false;
+  /** Every op recorded, as shapes and ids only, kept after `gradient` for {@link toGraph}. */
+  private readonly records: OpRecord[] = [];
+  private readonly variableNames = new Map<number, string>();
+  private lastGradients: Map<number, Tensor> | undefined;
+  private lastTargetId: number | undefined;
+  /**
+   * Ranges [first, end) of tensor ids made while this tape recorded (noGrad excluded), so that a
+   * target made here from nothing watched can be told from one made elsewhere.
+   */
+  private readonly spans: [number, number][] = [];
+  private spanStart: number | undefined;
 
   /** @throws Error for options other than `{ persistent?: boolean }`. */
   constructor(options: GradientTapeOptions = {}) {
@@ -85,19 +111,53 @@ export class GradientTape {
 
   /**
    * Runs `fn` with this tape recording and returns what `fn` returns. `fn` must be synchronous:
-   * ops after an `await` run outside the recording.
+   * ops after an `await` would run outside the recording, so a callback that returns a promise is
+   * refused.
+   * @throws Error when `fn` is not a function, returns a promise, or calls `record` on this same
+   * tape (as TensorFlow's "Tape is still recording": its ops would be recorded twice).
    */
   record<T>(fn: () => T): T {
     if (typeof fn !== "function") throw new Error(`GradientTape.record: expected a function, got ${describe(fn)}`);
     if (this.used) throw new Error("GradientTape.record: this non-persistent tape has already computed its gradient; create a new tape for the next step");
+    if (this.depth > 0) {
+      throw new Error("GradientTape.record: this tape is still recording (record was called again from inside its own callback); call the inner code directly, or record it on a second tape for higher-order gradients");
+    }
     active.push(this);
     this.depth++;
+    this.resume();
+    let result: T;
     try {
-      return fn();
+      result = fn();
     } finally {
+      this.suspend();
       this.depth--;
       active.splice(active.lastIndexOf(this), 1);
     }
+    if (isThenable(result)) {
+      // The promise's own failure is not lost in an unhandled rejection: this error replaces it.
+      void Promise.resolve(result).catch(() => undefined);
+      throw new Error("GradientTape.record: the callback returned a Promise (an async function?); record needs a synchronous function, since ops after an await run outside the recording: compute the loss synchronously, and await before or after record");
+    }
+    return result;
+  }
+
+  /** @internal Starts a span of recorded tensor ids (record, and the end of a noGrad inside it). */
+  resume(): void {
+    this.spanStart ??= nextTensorId();
+  }
+
+  /** @internal Ends the current span (the end of record, and the start of a noGrad inside it). */
+  suspend(): void {
+    if (this.spanStart === undefined) return;
+    const end = nextTensorId();
+    if (end > this.spanStart) this.spans.push([this.spanStart, end]);
+    this.spanStart = undefined;
+  }
+
+  /** Whether the tensor `id` was made while this tape recorded. */
+  private madeWhileRecording(id: number): boolean {
+    if (this.spanStart !== undefined && id >= this.spanStart) return true;
+    return this.spans.some(([first, end]) => id >= first && id < end);
   }
 
   /**
@@ -108,7 +168,9 @@ export class GradientTape {
   watch(tensor: Tensor | readonly Tensor[]): void {
     const list = Array.isArray(tensor) ? tensor : [tensor];
     list.forEach((t, i) => {
-      if (!(t instanceof Tensor)) throw new Error(`GradientTape.watch: argument ${Array.isArray(tensor) ? `at index ${i} ` : ""}is not a tensor: got ${describe(t)}`);
+      const where = Array.isArray(tensor) ? `at index ${i} ` : "";
+      if (!(t instanceof Tensor)) throw new Error(`GradientTape.watch: argument ${where}is not a tensor: got ${describe(t)}`);
+      if (t.dtype === "int32") throw new Error(`GradientTape.watch: argument ${where}is int32; ${INT_SOURCE}`);
       this.watched.add(t.id);
     });
   }
@@ -126,46 +188,102 @@ export class GradientTape {
     if (!watched) return;
     this.watched.add(output.id);
     this.nodes.push({ op, inputIds: inputs.map((x) => x.id), inputs, outputId: output.id, backward });
+    this.records.push({
+      op, inputs: inputs.map((x) => ({ id: x.id, shape: x.shape, dtype: x.dtype, value: x.size === 1 ? x.data()[0] : undefined })), outputId: output.id,
+      shape: output.shape, dtype: output.dtype, layer: layerScopes[layerScopes.length - 1],
+    });
   }
 
   /** @internal Watches a trainable variable the moment an op reads it. */
   watchAccessed(v: Variable): void {
-    if (!this.paused && v.trainable) this.watched.add(v.id);
+    if (this.paused) return;
+    if (v.trainable && v.dtype !== "int32") this.watched.add(v.id);
+    this.variableNames.set(v.id, v.name);
   }
 
   /**
    * The gradient of `target` with respect to each source, in the structure of `sources`.
    *
    * A non-scalar target is differentiated as the sum of its elements, unless `outputGradient`
-   * (same shape as the target) gives the weights. A source that the target does not depend on, or
-   * that the tape does not watch, gets a gradient of zeros of its shape.
+   * (the target's shape; a tensor, number or nested array) gives the weights. A source that the
+   * target does not depend on, or that the tape does not watch, gets a gradient of zeros of its
+   * shape (TensorFlow's `unconnected_gradients='zero'`). So does every source of a target made
+   * inside `record` from nothing the tape watches, as long as some source is watched: a
+   * second-order gradient through linear or piecewise-linear ops is zeros, like the first-order
+   * gradient of a constant. Only float tensors have gradients: an int32 source is refused, as
+   * PyTorch refuses `requires_grad` on integers (TensorFlow returns None for it).
    *
    * @throws Error on a second call to a non-persistent tape, when `target` was not computed on
-   * this tape, or when a source is not a tensor.
+   * this tape (or from nothing watched while no source is watched), when a source is not a tensor
+   * or is int32, or when `outputGradient` does not have the target's shape.
    */
-  gradient<S extends Sources>(target: Tensor, sources: S, outputGradient?: Tensor): Gradients<S> {
+  gradient<S extends Sources>(target: Tensor, sources: S, outputGradient?: TensorLike | null): Gradients<S> {
     if (this.used) {
       throw new Error("GradientTape.gradient: a non-persistent tape answers gradient() only once; create it with new GradientTape({ persistent: true }) to ask again");
     }
     if (!(target instanceof Tensor)) throw new Error(`GradientTape.gradient: the target is not a tensor: got ${describe(target)}`);
     const list = flattenSources(sources);
-    if (!this.watched.has(target.id)) {
-      throw new Error(
-        `GradientTape.gradient: the target (${describe(target)}) was not computed on this tape; ` +
-          "compute it inside tape.record(() => ...) from watched tensors or trainable variables",
-      );
-    }
-    if (outputGradient !== undefined && !shapesEqual(outputGradient.shape, target.shape)) {
-      throw new Error(`GradientTape.gradient: outputGradient has shape ${fmt(outputGradient.shape)} but the target has shape ${fmt(target.shape)}`);
+    const seed = outputGradient === undefined || outputGradient === null ? undefined : seedFor(target, outputGradient);
+    const connected = this.watched.has(target.id);
+    if (!connected) {
+      const made = this.madeWhileRecording(target.id);
+      if (!made) {
+        throw new Error(
+          `GradientTape.gradient: the target (${describe(target)}) was not computed on this tape; ` +
+            "compute it inside tape.record(() => ...) from watched tensors or trainable variables",
+        );
+      }
+      if (!list.some(([, t]) => this.watched.has(t.id))) {
+        throw new Error(
+          `GradientTape.gradient: the target (${describe(target)}) was computed inside record from nothing this tape watches, and no source is watched; ` +
+            "call tape.watch(x) before record, or make the sources trainable variables",
+        );
+      }
     }
     if (!this.persistent) this.used = true;
     // As in TensorFlow, only watched tensors (and results recorded from them) are differentiable
     // sources; any other source reads as a constant and gets zeros.
     const sourceIds = new Set(list.map(([, t]) => t.id).filter((id) => this.watched.has(id)));
-    const grads = this.backprop(target, outputGradient ?? onesLike(target), sourceIds);
+    const grads = connected ? this.backprop(target, seed ?? onesLike(target), sourceIds) : new Map<number, Tensor>();
     if (!this.persistent) this.nodes = [];
+    this.lastGradients = grads;
+    this.lastTargetId = target.id;
     const result = list.map(([, t]) => grads.get(t.id) ?? zerosLike(t));
     return rebuild(sources, result) as Gradients<S>;
+  }
+
+  /**
+   * What the tape recorded, as a graph: a node per tensor (sources, constants the backward rules
+   * keep, op outputs, each with its shape, dtype, layer and, after `gradient`, its gradient's
+   * norm) and an edge per op input. Still available after a non-persistent tape's `gradient`.
+   * @param options - `names`: tensors to label, e.g. `{ a, b }`.
+   * @example
+   * ```ts
+   * const a = gt.tensor(-4), b = gt.tensor(2);
+   * const tape = new gt.GradientTape();
+   * tape.watch([a, b]);
+   * const c = tape.record(() => a.mul(b).add(b.pow(3)));
+   * tape.gradient(c, [a, b]);
+   * tape.toGraph({ names: { a, b } }).nodes.map((n) => n.op ?? n.name); // ["a", "b", "mul", "pow" ...]
+   * ```
+   */
+  toGraph(options: TapeGraphOptions = {}): TapeGraph {
+    if (options === null || typeof options !== "object") throw new Error(`GradientTape.toGraph: options must be an object such as { names: { a, b } }, got ${describe(options)}`);
+    for (const [name, t] of Object.entries(options.names ?? {})) {
+      if (!(t instanceof Tensor)) throw new Error(`GradientTape.toGraph: names.${name} is not a tensor: got ${describe(t)}`);
+    }
+    return buildGraph(this.records, { watched: this.watched, variableNames: this.variableNames, gradients: this.lastGradients, targetId: this.lastTargetId }, options);
+  }
+
+  /**
+   * The recorded graph as Graphviz DOT text, in micrograd's and torchviz's style: sources light
+   * blue, constants the backward keeps orange, the target green, ops grey, one dashed cluster per
+   * layer. Render it with `dot -Tsvg`, or draw it without Graphviz with `gt.plot.tapeGraph(tape)`.
+   * @param options - as {@link GradientTape.toGraph}.
+   * @example `writeFileSync("tape.dot", tape.toDot())`
+   */
+  toDot(options: TapeGraphOptions = {}): string {
+    return graphToDot(this.toGraph(options));
   }
 
   private backprop(target: Tensor, seed: Tensor, sourceIds: Set<number>): Map<number, Tensor> {
@@ -239,10 +357,12 @@ export function isRecording(): boolean {
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== "function") throw new Error(`noGrad: expected a function, got ${describe(fn)}`);
   const saved = active.splice(0, active.length);
+  for (const tape of saved) tape.suspend();
   try {
     return fn();
   } finally {
     active.push(...saved);
+    for (const tape of saved) tape.resume();
   }
 }
 
@@ -266,8 +386,34 @@ function flattenSources(sources: Sources): [string, Tensor][] {
       const where = sources instanceof Tensor || !(typeof sources === "object" && sources !== null) ? "the source" : Array.isArray(sources) ? `the source at index ${key}` : `the source '${key}'`;
       throw new Error(`GradientTape.gradient: ${where} is not a tensor: got ${describe(t)}`);
     }
+    if (t.dtype === "int32") {
+      const where = sources instanceof Tensor ? "the source" : Array.isArray(sources) ? `the source at index ${key}` : `the source '${key}'`;
+      throw new Error(`GradientTape.gradient: ${where} is int32; ${INT_SOURCE}`);
+    }
   }
   return entries as [string, Tensor][];
+}
+
+/** Why an int32 tensor cannot be a source, shared by `watch` and `gradient`. */
+const INT_SOURCE = "only float tensors have gradients (integers take part as constants); cast it with .cast('float32') and differentiate with respect to that";
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as { then?: unknown }).then === "function";
+}
+
+/** `outputGradient` as a tensor of the target's shape and dtype. */
+function seedFor(target: Tensor, outputGradient: TensorLike): Tensor {
+  let g = toTensor("GradientTape.gradient", outputGradient, target.dtype, "outputGradient");
+  if (g.dtype !== target.dtype) {
+    if (g.dtype !== "int32" && target.dtype !== "int32") {
+      throw new Error(`GradientTape.gradient: outputGradient is ${g.dtype} but the target is ${target.dtype}; cast it with .cast('${target.dtype}')`);
+    }
+    g = cast(g, target.dtype);
+  }
+  if (!shapesEqual(g.shape, target.shape)) {
+    throw new Error(`GradientTape.gradient: outputGradient has shape ${fmt(g.shape)} but the target has shape ${fmt(target.shape)}`);
+  }
+  return g;
 }
 
 function rebuild(sources: Sources, grads: Tensor[]): Tensor | Tensor[] | Record<string, Tensor> {

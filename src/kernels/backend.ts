@@ -7,6 +7,8 @@
 import { wasmAvailable } from "./wasm/index.js";
 import { createParallelWasmMatmul, type ParallelWasmMatmul } from "./wasm/parallel.js";
 import { availableThreads } from "./wasm/transport.js";
+import { warn } from "../util/warn.js";
+import { describe } from "../tensor/tensor.js";
 
 /** A kernel backend name. */
 export type Backend = "wasm" | "js";
@@ -56,12 +58,21 @@ export function getThreads(): number {
 /**
  * Sets how many threads split a large float32 matmul (the calling thread included); 1 keeps every
  * product on the calling thread. Results are the same bit for bit whatever the count: each element
- * is computed by one thread with the same summation order.
+ * is computed by one thread with the same summation order. More threads than the host has cores
+ * (`os.availableParallelism()`, a page's `navigator.hardwareConcurrency`) would only compete for
+ * them, and each costs a worker's memory: the count is capped there, with a warning that says so.
  * @throws Error unless `n` is a positive integer.
  * @example `gt.setThreads(1)`
  */
 export function setThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`setThreads: expected a positive integer, got ${String(n)}`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
+    throw new Error(`setThreads: n must be a positive integer, got ${describe(n)}`);
+  }
+  const cores = availableThreads();
+  if (n > cores) {
+    warn(`setThreads: ${n} threads asked for, but this host has ${cores} core${cores === 1 ? "" : "s"} for them; using ${cores}`);
+    n = cores;
+  }
   if (parallel) void parallel.close();
   parallel = undefined;
   threads = n;
@@ -72,6 +83,8 @@ export function setThreads(n: number): void {
  * threads large products will use. In a browser a worker starts only while the page's event loop
  * runs; until then products run on the calling thread alone (with the same results), so await this
  * before a training loop that never yields.
+ * A worker that cannot start or dies makes products fall back to the calling thread, with a
+ * warning; then this resolves with 1.
  * @throws Error (the promise rejects) if a worker is still starting after 60 s.
  * @example `await gt.threadsReady()`
  */
@@ -86,7 +99,8 @@ export function parallelMatmul(): ParallelWasmMatmul | null {
   if (parallel === undefined) {
     try {
       parallel = createParallelWasmMatmul({ threads: getThreads() });
-    } catch {
+    } catch (err) {
+      warn(`cannot start worker threads (${err instanceof Error ? err.message : String(err)}); products run on the calling thread alone`);
       parallel = null;
     }
   }

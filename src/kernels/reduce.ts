@@ -1,9 +1,10 @@
 /**
  * Reduction kernels: sum and max over any set of axes, and argMax along one axis.
- * Sums accumulate in float64 whatever the dtype, so a float32 sum of many terms keeps its digits.
+ * Sums accumulate in float64 whatever the dtype, so a float32 sum of many terms keeps its digits
+ * and an int32 sum is exact (up to 2⁵³); an int32 result that does not fit is refused, not wrapped.
  * @module
  */
-import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
+import { allocate, toInt32Exact, type DType, type TypedArray } from "../tensor/dtype.js";
 import { sizeOf, stridesOf } from "../tensor/shape.js";
 
 /** Which reduction to run. */
@@ -50,6 +51,7 @@ export function reduceKernel(x: TypedArray, shape: readonly number[], axes: read
     }
   }
   if (dtype === "float64") return acc;
+  if (dtype === "int32") return toInt32Exact(kind, acc);
   const out = allocate(dtype, outSize);
   out.set(acc);
   return out;

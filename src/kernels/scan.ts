@@ -2,7 +2,7 @@
  * The running-sum kernel behind `cumsum`.
  * @module
  */
-import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
+import { allocate, toInt32Exact, type DType, type TypedArray } from "../tensor/dtype.js";
 
 /**
  * Running sums along the middle axis of `src` viewed as `[outer, dim, inner]`: inclusive (each
@@ -10,7 +10,8 @@ import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
  * accumulate in float64 whatever the dtype.
  */
 export function cumsumKernel(src: TypedArray, outer: number, dim: number, inner: number, exclusive: boolean, reverse: boolean, dtype: DType): TypedArray {
-  const out = allocate(dtype, src.length);
+  // int32 sums are kept exact in float64 and refused where they would not fit.
+  const out = dtype === "int32" ? new Float64Array(src.length) : allocate(dtype, src.length);
   const first = reverse ? dim - 1 : 0;
   const step = reverse ? -inner : inner;
   for (let o = 0; o < outer; o++) {
@@ -28,5 +29,5 @@ export function cumsumKernel(src: TypedArray, outer: number, dim: number, inner:
       }
     }
   }
-  return out;
+  return dtype === "int32" ? toInt32Exact("cumsum", out) : out;
 }

@@ -5,7 +5,7 @@
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { binary, lift2, toFloat, toTensor, unary } from "./lift.js";
-import { greater, greaterEqual, less, lessEqual, sign } from "./compare.js";
+import { greater, greaterEqual, less, lessEqual, notEqual, sign } from "./compare.js";
 
 /** `a + b`, broadcast. @example `gt.add(x, 1)` */
 export function add(a: TensorLike, b: TensorLike): Tensor {
@@ -79,7 +79,10 @@ export function pow(x: TensorLike, exponent: TensorLike): Tensor {
   return binary("pow", b, e, Math.pow, (dz, z) => {
     const positive = greater(b, 0);
     const safeLog = log(add(mul(b, positive), sub(1, positive)));
-    return [mul(dz, mul(e, pow(b, sub(e, 1)))), mul(dz, mul(z, safeLog))];
+    // e·b^(e−1) is 0·0^(−1) = NaN at b = 0, e = 0; PyTorch (and the number-exponent path) give 0
+    // there. Where e = 0 the power is taken to 0 instead, so the factor e makes it 0.
+    const lowered = sub(e, notEqual(e, 0));
+    return [mul(dz, mul(e, pow(b, lowered))), mul(dz, mul(z, safeLog))];
   });
 }
 

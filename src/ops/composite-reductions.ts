@@ -7,7 +7,8 @@ import { fromValues, fill } from "../tensor/create.js";
 import { normalizeAxes, reducedShape } from "../tensor/shape.js";
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { reduceKernel } from "../kernels/reduce.js";
-import { toFloat, toTensor } from "./lift.js";
+import { cast, toFloat, toTensor } from "./lift.js";
+import { toInt32Exact } from "../tensor/dtype.js";
 import { add, exp, log, mul, sub } from "./arithmetic.js";
 import { sum, type Axis } from "./reductions.js";
 import { concat, reshape, slice, transpose } from "./shape.js";
@@ -42,6 +43,9 @@ export function logSumExp(x: TensorLike, axis?: Axis, keepDims = false): Tensor 
 export function prod(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const t = toTensor("prod", x);
   const axes = normalizeAxes("prod", axis, t.rank);
+  // int32 products in float64 are exact whenever the result fits (every partial product is then
+  // no larger), so the result is exact or refused, never wrapped.
+  if (t.dtype === "int32") return fromValues(toInt32Exact("prod", prod(cast(t, "float64"), axis, keepDims).values()), reducedShape(t.shape, axes, keepDims), "int32");
   const shape = reducedShape(t.shape, axes, keepDims);
   const rest = t.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const n = axes.reduce((p, a) => p * t.shape[a], 1);

@@ -4,7 +4,7 @@
  * @module
  */
 import { isRecording, readVariable, recordOp } from "../autograd/tape.js";
-import { checkDType, type DType, type TypedArray } from "../tensor/dtype.js";
+import { checkDType, fitsInt32, type DType, type TypedArray } from "../tensor/dtype.js";
 import { fromValues, tensor } from "../tensor/create.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { describe, Tensor, Variable, type TensorLike } from "../tensor/tensor.js";
@@ -25,9 +25,10 @@ export function toTensor(op: string, x: TensorLike, dtype: DType = "float32", ar
   throw new Error(`${op}: argument '${arg}' must be a tensor, a number or an array, got ${describe(x)}`);
 }
 
+/** Whether plain values fit int32, so that they may take an int32 operand's dtype (else float32). */
 function isIntegral(x: number | unknown[] | ArrayBufferView): boolean {
-  if (typeof x === "number") return Number.isInteger(x);
-  if (Array.isArray(x)) return (x.flat(Infinity) as number[]).every((v) => Number.isInteger(v));
+  if (typeof x === "number") return fitsInt32(x);
+  if (Array.isArray(x)) return (x.flat(Infinity) as number[]).every((v) => fitsInt32(v));
   return x instanceof Int32Array;
 }
 

@@ -3,7 +3,7 @@
  * argument order). They take no tensor input, so they have no gradient.
  * @module
  */
-import { allocate, checkDType, type DType } from "../tensor/dtype.js";
+import { allocate, checkDType, fitsInt32, INT32_MAX, INT32_MIN, type DType } from "../tensor/dtype.js";
 import { fromValues } from "../tensor/create.js";
 import { checkShape, sizeOf } from "../tensor/shape.js";
 import { describe, type Tensor } from "../tensor/tensor.js";
@@ -27,6 +27,9 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = "fl
     throw new Error(`range: dtype int32 needs an integer start and step, got start ${start} and step ${step}`);
   }
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (dtype === "int32" && n > 0 && !(fitsInt32(start) && fitsInt32(start + (n - 1) * step))) {
+    throw new Error(`range: the values from ${start} to ${start + (n - 1) * step} do not fit in int32 [${INT32_MIN}, ${INT32_MAX}]`);
+  }
   const out = allocate(dtype, n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
   return fromValues(out, [n], dtype);

@@ -122,12 +122,12 @@ export abstract class Optimizer {
    *
    * Every pair is checked before any variable changes, so an error leaves the weights and slots as
    * they were. A null gradient is skipped (the loss does not depend on that variable); if all are
-   * null nothing happens and {@link iterations} stays. Gradients are not checked for NaN or
+   * null, as Keras, it is an error naming the variables; no pairs at all change nothing. Gradients are not checked for NaN or
    * infinity here: call `optim.nonFiniteGradients(pairs)` first where a bad batch must not be applied.
    *
    * @param pairs - `[gradient, variable]` pairs, gradient first as in Keras; usually
    * `gt.zip(grads, variables)`.
-   * @throws Error when a pair is malformed, a variable appears twice or is int32, a gradient's
+   * @throws Error when a pair is malformed, every gradient is null, a variable appears twice or is int32, a gradient's
    * shape or dtype differs from its variable's (naming the variable and both), or restored state
    * does not fit its variable.
    * @example
@@ -145,6 +145,7 @@ export abstract class Optimizer {
     const variables: Variable[] = [];
     const grads: FloatArray[] = [];
     const seen = new Set<Variable>();
+    const missing: string[] = [];
     let index = 0;
     for (const pair of pairs) {
       const i = index++;
@@ -158,7 +159,10 @@ export abstract class Optimizer {
       }
       if (seen.has(v)) throw new Error(`${where}: variable '${v.name}' appears in more than one pair; add its gradients together first`);
       seen.add(v);
-      if (g === null || g === undefined) continue;
+      if (g === null || g === undefined) {
+        missing.push(v.name);
+        continue;
+      }
       if (!(g instanceof Tensor)) throw new Error(`${where}: the gradient for variable '${v.name}' must be a Tensor or null, got ${describe(g)}`);
       if (v.dtype === "int32") throw new Error(`${where}: variable '${v.name}' is int32; optimizers update float32 and float64 variables`);
       if (!shapesEqual(g.shape, v.shape)) {
@@ -170,7 +174,14 @@ export abstract class Optimizer {
       variables.push(v);
       grads.push(g.values() as FloatArray);
     }
-    if (variables.length === 0) return;
+    if (variables.length === 0) {
+      // As Keras: a step in which no variable has a gradient is a loss that depends on none of
+      // them (a detached graph, a forgotten watch), not a step to skip in silence.
+      if (missing.length > 0) {
+        throw new Error(`${where}: no gradients provided for any variable (${missing.map((n) => `'${n}'`).join(", ")}): every gradient is null; does the loss depend on these variables?`);
+      }
+      return;
+    }
 
     const lr = this.currentLearningRate();
     const clipped = this.clip(grads);

@@ -4,7 +4,7 @@
  */
 import { checkOptionNames } from "../util/options.js";
 import seedrandom from "seedrandom";
-import { allocate, checkDType, dtypeOfArray, type DType, type TypedArray } from "./dtype.js";
+import { allocate, checkDType, dtypeOfArray, fitsInt32, int32Problem, type DType, type TypedArray } from "./dtype.js";
 import { checkShape, fmt, sizeOf } from "./shape.js";
 import { describe, Tensor, Variable, type NestedArray, type VariableOptions } from "./tensor.js";
 
@@ -52,7 +52,7 @@ export function tensor(values: number | NestedArray | ArrayLike<number>, shape?:
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
     if (typeof v !== "number") throw new Error(`tensor: value at flat index ${i} is not a number: ${describe(v)}`);
-    if (type === "int32" && !Number.isInteger(v)) throw new Error(`tensor: value ${v} at flat index ${i} is not an integer, but the dtype is int32`);
+    if (type === "int32" && !fitsInt32(v)) throw new Error(`tensor: value ${v} at flat index ${i} ${int32Problem(v)}, but the dtype is int32`);
     buffer[i] = v;
   }
   return new Tensor(buffer, finalShape, type);
@@ -92,7 +92,7 @@ export function fill(shape: readonly number[], value: number, dtype: DType = "fl
   checkShape(shape, "fill");
   checkDType(dtype, "fill");
   if (typeof value !== "number") throw new Error(`fill: value must be a number, got ${describe(value)}`);
-  if (dtype === "int32" && !Number.isInteger(value)) throw new Error(`fill: value ${value} is not an integer, but the dtype is int32`);
+  if (dtype === "int32" && !fitsInt32(value)) throw new Error(`fill: value ${value} ${int32Problem(value)}, but the dtype is int32`);
   const buffer = allocate(dtype, sizeOf(shape));
   if (value !== 0) buffer.fill(value);
   return new Tensor(buffer, shape, dtype);
@@ -161,7 +161,9 @@ export interface RandomNormalOptions {
 }
 
 /**
- * Normally distributed values (Box–Muller over a seeded `seedrandom` generator).
+ * Normally distributed values (Box–Muller over a seeded `seedrandom` generator), float32 or
+ * float64.
+ * @throws Error for a negative or non-finite stddev, a non-finite mean, or dtype int32.
  * @example `gt.randomNormal([784, 128], { stddev: 0.05, seed: 42 })`
  */
 export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
@@ -171,6 +173,8 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
   checkSeed("randomNormal", seed);
   finite("randomNormal", { mean, stddev });
   if (stddev < 0) throw new Error(`randomNormal: stddev must be >= 0, got ${stddev}`);
+  // As TensorFlow: normal draws are real numbers, and truncating them would bias every one toward 0.
+  if (dtype === "int32") throw new Error("randomNormal: dtype 'int32' is not supported: normal draws are real numbers; draw float32 or float64 and round them yourself if you need integers");
   const next = rng(seed);
   const buffer = allocate(checkDType(dtype, "randomNormal"), sizeOf(shape));
   for (let i = 0; i < buffer.length; i += 2) {
@@ -196,7 +200,9 @@ export interface RandomUniformOptions {
 }
 
 /**
- * Uniformly distributed values in `[minval, maxval)` (for int32: integers in that range).
+ * Uniformly distributed values in `[minval, maxval)` (for int32: each integer in that range
+ * equally likely; the bounds must then be integers).
+ * @throws Error for bounds that are not finite or not increasing, or fractional bounds with int32.
  * @example `gt.randomUniform([3], { minval: -1, maxval: 1, seed: 7 })`
  */
 export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
@@ -206,6 +212,10 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
   checkSeed("randomUniform", seed);
   finite("randomUniform", { minval, maxval });
   if (!(maxval > minval)) throw new Error(`randomUniform: maxval (${maxval}) must be greater than minval (${minval})`);
+  // As TensorFlow: integer draws take integer bounds, each integer in [minval, maxval) equally likely.
+  if (dtype === "int32" && !(fitsInt32(minval) && fitsInt32(maxval - 1))) {
+    throw new Error(`randomUniform: with dtype 'int32', minval and maxval must be integers in the int32 range, got minval ${minval} and maxval ${maxval}`);
+  }
   const next = rng(seed);
   const buffer = allocate(checkDType(dtype, "randomUniform"), sizeOf(shape));
   const span = maxval - minval;

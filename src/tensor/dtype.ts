@@ -45,6 +45,40 @@ export function dtypeOfArray(values: ArrayLike<number>): DType {
   return "float32";
 }
 
+/** The smallest int32. */
+export const INT32_MIN = -2147483648;
+/** The largest int32. */
+export const INT32_MAX = 2147483647;
+
+/** Whether `v` is a number an int32 element can hold exactly. */
+export function fitsInt32(v: number): boolean {
+  return Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/** Why `v` cannot be an int32 element, for messages; undefined when it can. */
+export function int32Problem(v: number): string | undefined {
+  if (fitsInt32(v)) return undefined;
+  if (!Number.isInteger(v)) return "is not an integer";
+  return `is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]`;
+}
+
+/**
+ * Exact results (computed in float64) stored as int32, refusing any that does not fit rather
+ * than wrapping around as a typed array would: an int32 sum that wraps is a silently wrong number.
+ * @throws Error naming `op`, the value and its index.
+ */
+export function toInt32Exact(op: string, values: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < INT32_MIN || v > INT32_MAX) {
+      throw new Error(`${op}: the int32 result ${v} at flat index ${i} does not fit in int32 [${INT32_MIN}, ${INT32_MAX}] and would wrap around; cast the input with .cast('float64') first`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
 /** True for float32 and float64. */
 export function isFloat(dtype: DType): boolean {
   return dtype !== "int32";

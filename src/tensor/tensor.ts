@@ -10,6 +10,11 @@ import { copyStrided } from "../kernels/layout.js";
 
 let nextId = 0;
 
+/** @internal The id the next tensor will get: tapes mark which tensors were made while they recorded. */
+export function nextTensorId(): number {
+  return nextId;
+}
+
 /** A nested array of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 

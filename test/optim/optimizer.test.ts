@@ -50,10 +50,12 @@ describe("slots follow the variable", () => {
     expect(opt.iterations).toBe(2);
   });
 
-  it("all-null or empty pairs change nothing and do not count an iteration", () => {
-    const [a] = makeVars();
+  it("all-null gradients are an error naming the variables, as Keras; empty pairs change nothing", () => {
+    const [a, b] = makeVars();
     const opt = new gt.optim.SGD({ learningRate: 0.1 });
-    opt.applyGradients([[null, a]]);
+    expect(() => opt.applyGradients([[null, a], [null, b]])).toThrow(
+      "SGD.applyGradients: no gradients provided for any variable ('a', 'b'): every gradient is null; does the loss depend on these variables?",
+    );
     opt.applyGradients([]);
     expect(opt.iterations).toBe(0);
     expect(Array.from(a.data())).toEqual([1, -2]);

@@ -47,6 +47,10 @@ const codeCell = (s: string) => (s.includes("`") ? cell(s) : `\`${cell(s)}\``);
 
 function table(rows: { area: string; mistake: string; code: string; message: string }[]): string {
   const lines = [
+    "---",
+    "title: Error messages",
+    "---",
+    "",
     "# What gradtape says when it is used wrongly",
     "",
     `Every public function and constructor checks its arguments. This table lists the ${rows.length} mistakes`,

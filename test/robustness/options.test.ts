@@ -44,7 +44,9 @@ const CALLS: [string, () => unknown][] = [
   ["dropout", () => gt.layers.dropout(w({ rate: 0.5 }))],
   ["batchNormalization", () => gt.layers.batchNormalization(w())],
   ["layerNormalization", () => gt.layers.layerNormalization(w())],
-  ["embedding", () => gt.layers.embedding(w({ inputDim: 4, outputDim: 2 }))],
+  ["embedding", () => gt.layers.embedding(w({ inputDim: 3, outputDim: 2 }))],
+  ["simpleRNN", () => gt.layers.simpleRNN(w({ units: 2 }))],
+  ["lstm", () => gt.layers.lstm(w({ units: 2 }))],
   ["activation", () => gt.layers.activation(w({ activation: "relu" }))],
   ["relu", () => gt.layers.relu(w())],
   ["sigmoid", () => gt.layers.sigmoid(w())],
@@ -65,6 +67,7 @@ const CALLS: [string, () => unknown][] = [
   ["ones", () => gt.initializers.ones([2, 2], w())],
   ["randomNormal", () => gt.initializers.randomNormal([2, 2], w())],
   ["randomUniform", () => gt.initializers.randomUniform([2, 2], w())],
+  ["orthogonal", () => gt.initializers.orthogonal([2, 2], w())],
   // losses and metrics
   ["sparseCategoricalCrossentropy", () => gt.losses.sparseCategoricalCrossentropy(y, probs, w())],
   ["categoricalCrossentropy", () => gt.losses.categoricalCrossentropy(probs, probs, w())],

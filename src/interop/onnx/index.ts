@@ -2,9 +2,11 @@
  * ONNX export: `model.toONNX()` and, in Node, `saveONNX(model, path)`.
  * @module
  */
-import type { Model } from "../../layers/model.js";
+import type { AnyModel, Model, ModelOutput } from "../../layers/model.js";
 import { nodeFs, writeFileAtomic } from "../../io/atomic.js";
 import { layersToOnnx } from "./export.js";
+import { graphToOnnx } from "./graph.js";
+import type { Functional } from "../../layers/functional.js";
 import { localPath, type PathLike } from "../../util/path.js";
 
 export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
@@ -13,7 +15,10 @@ export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
  * @internal The ONNX bytes of a model; {@link Model.toONNX} is the public door.
  * @throws Error when the model is not built, or naming a layer that cannot be exported.
  */
-export function modelToOnnx(model: Model): Uint8Array {
+export function modelToOnnx(model: AnyModel): Uint8Array {
+  // A functional model is told apart without importing its class, which would close an import
+  // cycle through model.ts.
+  if ("graphNodes" in model) return graphToOnnx(model as unknown as Functional<ModelOutput>);
   const inputShape = model.inputShape;
   if (!model.built || inputShape === undefined) {
     throw new Error(`toONNX: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
@@ -29,7 +34,7 @@ export function modelToOnnx(model: Model): Uint8Array {
  * @throws Error when `path` is not a non-empty string or a `file://` URL, outside Node, or as `toONNX` does.
  * @example `gt.saveONNX(model, "mnist.onnx")` then open mnist.onnx in Netron or onnxruntime
  */
-export function saveONNX(model: Model, path: PathLike): void {
+export function saveONNX(model: AnyModel, path: PathLike): void {
   const file = localPath("saveONNX", path, "path", "a file path");
   const { fs, path: p } = nodeFs("saveONNX");
   const bytes = modelToOnnx(model);

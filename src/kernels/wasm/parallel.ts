@@ -10,7 +10,8 @@
  * @module
  */
 
-import type { WasmMatmul } from "./index.js";
+import { createWasmMatmul, type WasmMatmul } from "./index.js";
+import { warn } from "../../util/warn.js";
 import {
   align64,
   matmulDestination,
@@ -47,7 +48,12 @@ export interface ParallelWasmMatmulOptions {
    * (`"wait"` in Node, `"skip"` in a browser).
    */
   whileBooting?: "wait" | "skip";
-  /** How long a product waits for a worker before declaring it dead. Default 60 s (the first call in Node also waits for the workers to boot). */
+  /**
+   * How long a product waits for a worker beyond the time the calling thread took for its own
+   * block (at least twice that time), and how long the first product in Node waits for workers to
+   * boot. A worker that misses it is taken for dead: the pool falls back to the calling thread
+   * alone, with a warning, and the product still returns its result. Default 1000 ms.
+   */
   timeoutMs?: number;
 }
 
@@ -70,8 +76,9 @@ export interface ParallelWasmMatmul extends WasmMatmul {
   /** Counters since creation. */
   readonly stats: Readonly<ParallelStats>;
   /**
-   * Resolves once no worker is still starting, with how many are ready.
-   * @throws Error if some worker is still starting after the timeout.
+   * Resolves once no worker is still starting, with how many are ready (0 once the pool has fallen
+   * back to the calling thread).
+   * @throws Error if some worker is still starting after 60 s.
    */
   ready(): Promise<number>;
   /** Stops the workers. Further calls throw. */
@@ -87,7 +94,9 @@ const CTRL_INTS = CTRL_BYTES / 4;
 /** gemm arguments: a, lda, b, ldb, c, ldc, m, k, n, transA, transB, work. */
 type GemmArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
 
-const WORKER_TIMEOUT_MS = 60_000;
+const WORKER_TIMEOUT_MS = 1000;
+/** How long `ready()`, which does not block the thread, waits for workers to boot. */
+const READY_TIMEOUT_MS = 60_000;
 
 class ParallelKernels implements ParallelWasmMatmul {
   readonly threads: number;
@@ -106,6 +115,10 @@ class ParallelKernels implements ParallelWasmMatmul {
   private heap: Float32Array;
   private seq = 0;
   private closed = false;
+  /** Whether the first product has waited for the workers to boot; later ones leave out those still booting. */
+  private bootWaited = false;
+  /** Set once a worker failed: every later product runs on the calling thread, in a memory no worker can reach. */
+  private fallback: WasmMatmul | undefined;
 
   constructor(options: ParallelWasmMatmulOptions) {
     const transport = options.transport ?? defaultTransport();
@@ -153,7 +166,9 @@ class ParallelKernels implements ParallelWasmMatmul {
     const { result, done } = matmulDestination(a, b, m, k, n, transposeA, transposeB, out);
     if (done) return result;
 
+    if (this.fallback !== undefined) return this.fallback.matmulF32(a, b, m, k, n, transposeA, transposeB, out);
     const helpers = 2 * m * k * n < this.minParallelFlops ? [] : this.helpers();
+    if (helpers === null) return this.fallback!.matmulF32(a, b, m, k, n, transposeA, transposeB, out);
     // Each thread packs in full the operand it shares (A for a column split,
     // B for a row split) and its own share of the other. Packed A takes 16
     // bytes a value (pre-broadcast) and packed B 4, so pick the split that
@@ -206,40 +221,59 @@ class ParallelKernels implements ParallelWasmMatmul {
       Atomics.store(this.ctrl, base + SEQ, seq);
       Atomics.notify(this.ctrl, base + SEQ);
     }
+    const started = Date.now();
     ex.gemm(...jobs[0]!);
     if (jobs.length > 1) this.stats.splitProducts++;
-    // Wait for every worker before throwing, so that none still writes into the arena the next product reuses.
-    const deadline = Date.now() + this.timeoutMs;
+    // The workers' blocks are as large as the caller's: past twice its time (and the timeout) a
+    // worker is not slow but gone, since an event that would say so cannot arrive while we wait.
+    const deadline = Date.now() + Math.max(this.timeoutMs, 2 * (Date.now() - started));
     const failures: string[] = [];
     for (let j = 1; j < jobs.length; j++) {
       const failure = this.waitFor(helpers[j - 1]!, seq, deadline);
       if (failure !== undefined) failures.push(failure);
     }
-    if (failures.length > 0) throw new Error(`matmulF32: ${failures.join("; ")}`);
+    if (failures.length > 0) {
+      this.fallBack(failures.join("; "));
+      return this.fallback!.matmulF32(a, b, m, k, n, transposeA, transposeB, out);
+    }
 
     result.set(this.heap.subarray(cPtr >>> 2, (cPtr >>> 2) + m * n));
     return result;
   }
 
   /**
-   * The workers this product may use. A worker found failed is retired and reported once, here,
-   * before any work is handed out; later products run without it.
+   * The workers this product may use, or null once a worker has been found failed (the pool then
+   * falls back to one thread). The first product waits up to the timeout for workers still booting
+   * where the transport allows it; later products leave them out until they are ready.
    */
-  private helpers(): number[] {
+  private helpers(): number[] | null {
+    if (this.useBooting && !this.bootWaited) {
+      this.bootWaited = true;
+      const deadline = Date.now() + this.timeoutMs;
+      for (let w = 0; w < this.workers.length; w++) {
+        const slot = w * CTRL_INTS + STATE;
+        while (Atomics.load(this.ctrl, slot) === BOOTING && Date.now() < deadline) {
+          waitWhile(this.ctrl, slot, BOOTING, this.waitMode, deadline);
+        }
+      }
+    }
     const use: number[] = [];
     const failed: number[] = [];
     for (let w = 0; w < this.workers.length; w++) {
-      if (this.retired[w]) continue;
       const state = Atomics.load(this.ctrl, w * CTRL_INTS + STATE);
-      if (state === FAILED) {
-        this.retire(w);
-        failed.push(w);
-      } else if (state === READY || this.useBooting) {
-        use.push(w);
-      }
+      if (state === FAILED) failed.push(w);
+      else if (state === READY) use.push(w);
     }
-    if (failed.length > 0) throw new Error(`matmulF32: ${failed.map((w) => `worker ${w} failed to start or died`).join("; ")}`);
-    return use;
+    if (failed.length === 0) return use;
+    this.fallBack(failed.map((w) => `worker ${w} failed to start or died`).join("; "));
+    return null;
+  }
+
+  /** Stops every worker and sends all later products to one thread, saying why once. */
+  private fallBack(reason: string): void {
+    warn(`matmulF32: ${reason}; large products now run on the calling thread alone (same results, slower)`);
+    this.fallback = createWasmMatmul({ relaxedSimd: this.relaxedSimd });
+    for (let w = 0; w < this.workers.length; w++) this.retire(w);
   }
 
   /** Waits until `worker` has finished job `seq`; returns what went wrong, if anything. */
@@ -250,14 +284,8 @@ class ParallelKernels implements ParallelWasmMatmul {
     for (;;) {
       const done = Atomics.load(this.ctrl, base + DONE);
       if (done === seq) break;
-      if (Atomics.load(this.ctrl, base + STATE) === FAILED) {
-        this.retire(worker);
-        return `worker ${worker} failed to start or died`;
-      }
-      if (Date.now() > deadline) {
-        this.retire(worker);
-        return `worker ${worker} did not finish within ${this.timeoutMs} ms (crashed?)`;
-      }
+      if (Atomics.load(this.ctrl, base + STATE) === FAILED) return `worker ${worker} failed to start or died`;
+      if (Date.now() > deadline) return `worker ${worker} did not finish its block in time (died?)`;
       waitWhile(this.ctrl, base + DONE, done, this.waitMode, deadline);
     }
     if (Atomics.load(this.ctrl, base + STATUS) !== 0) return `worker ${worker} failed inside the wasm kernel`;
@@ -265,20 +293,22 @@ class ParallelKernels implements ParallelWasmMatmul {
   }
 
   private retire(worker: number): void {
+    if (this.retired[worker]) return;
     this.retired[worker] = true;
     void Promise.resolve(this.workers[worker]!.terminate()).catch(() => undefined);
   }
 
   async ready(): Promise<number> {
-    const deadline = Date.now() + this.timeoutMs;
+    const deadline = Date.now() + READY_TIMEOUT_MS;
     const state = (w: number): number => (this.retired[w] ? FAILED : Atomics.load(this.ctrl, w * CTRL_INTS + STATE));
     const all = this.workers.map((_, w) => w);
     // Polled from the event loop: portable to both hosts, and a few ms late at worst, once.
     while (all.some((w) => state(w) === BOOTING)) {
-      if (Date.now() > deadline) throw new Error(`ready: workers still starting after ${this.timeoutMs} ms`);
+      if (Date.now() > deadline) throw new Error(`ready: workers still starting after ${READY_TIMEOUT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    return all.filter((w) => state(w) === READY).length;
+    if (this.fallback === undefined && !this.closed && this.helpers() === null) return 0;
+    return this.fallback === undefined ? all.filter((w) => state(w) === READY).length : 0;
   }
 
   async close(): Promise<void> {

@@ -52,11 +52,13 @@ function serve(module, memory, ctrlByte) {
     }).exports;
   } catch (err) {
     Atomics.store(ctrl, ${STATE}, ${FAILED});
+    Atomics.notify(ctrl, ${STATE});
     Atomics.store(ctrl, ${DONE}, ${DEAD});
     Atomics.notify(ctrl, ${DONE});
     throw err;
   }
   Atomics.store(ctrl, ${STATE}, ${READY});
+  Atomics.notify(ctrl, ${STATE});
   let seen = 0;
   for (;;) {
     Atomics.wait(ctrl, ${SEQ}, seen);
@@ -126,6 +128,7 @@ export interface WorkerTransport {
 function markFailed({ memory, ctrlByte }: WorkerInit): void {
   const ctrl = new Int32Array(memory.buffer, ctrlByte, CTRL_BYTES / 4);
   Atomics.store(ctrl, STATE, FAILED);
+  Atomics.notify(ctrl, STATE);
   Atomics.store(ctrl, DONE, DEAD);
   Atomics.notify(ctrl, DONE);
 }
@@ -140,11 +143,16 @@ export function nodeTransport(source = NODE_WORKER_SOURCE): WorkerTransport {
   return {
     canWaitForBoot: true,
     spawn(init) {
-      const worker = new Worker(source, { eval: true, workerData: init });
+      // The worker's own flags: by default it inherits the host's execArgv, and flags such as
+      // `--input-type=module` (from `node --input-type=module -e`, or a script piped to node),
+      // `--import` or another host's own options make a plain eval'd script fail to start.
+      const worker = new Worker(source, { eval: true, workerData: init, execArgv: [] });
       // Idle workers sit in Atomics.wait; they must not keep the process alive.
       worker.unref();
-      // Without a listener a worker's uncaught error would end the whole process.
+      // Without a listener a worker's uncaught error would end the whole process. A worker that
+      // exits on its own has died (close() stops the pool first, so its exits mark nothing in use).
       worker.on("error", () => markFailed(init));
+      worker.on("exit", () => markFailed(init));
       return worker;
     },
   };
