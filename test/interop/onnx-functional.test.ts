@@ -4,7 +4,8 @@
 import * as ort from "onnxruntime-web";
 import { describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
-import { maxAbsDiff, runOnnx } from "./onnx-helpers.js";
+import { runOnnx } from "./onnx-helpers.js";
+import { maxAbsDiff } from "./models.js";
 
 const flat = gt.data.loadMnist({ trainSize: 64, testSize: 32, seed: 2 });
 const images = gt.data.loadMnist({ trainSize: 64, testSize: 32, seed: 2, shape: "image" });
