@@ -90,8 +90,8 @@ afterAll(() => {
 describe("the packed package, installed in a new project", () => {
   it("ships dist/, LICENSE and README, and no sources, tests, benchmarks or data copies", () => {
     const list = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
-    for (const f of ["package.json", "LICENSE", "README.md", "dist/index.js", "dist/index.d.ts", "dist/require.cjs", "dist/data/mnist-digits.generated.js"]) expect(list).toContain(f);
-    const stray = list.filter((f) => !/^(package\.json|LICENSE|README\.md|dist\/.*\.(js|cjs|d\.ts|d\.cts))$/.test(f));
+    for (const f of ["package.json", "LICENSE", "README.md", "dist/index.js", "dist/index.d.ts", "dist/require.cjs", "dist/data/mnist-digits.generated.js", "dist/vendor/dagre.js", "dist/vendor/dagre.LICENSE.txt"]) expect(list).toContain(f);
+    const stray = list.filter((f) => !/^(package\.json|LICENSE|README\.md|dist\/.*\.(js|cjs|d\.ts|d\.cts)|dist\/vendor\/dagre\.LICENSE\.txt)$/.test(f));
     expect(stray).toEqual([]);
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, unknown> & { scripts: Record<string, string> };
     expect(pkg.scripts.prepare).toBe("npm run build"); // what builds dist/ for git and folder installs
@@ -120,6 +120,20 @@ describe("the packed package, installed in a new project", () => {
   it("a plain .mjs file trains", () => {
     writeFileSync(join(scratch, "train.mjs"), `import * as gt from "gradtape";\n${untyped(TRAIN)}`);
     trained(node("train.mjs"));
+  });
+
+  it("draws a tape with the dagre it ships (dist/vendor), not a dependency", () => {
+    writeFileSync(join(scratch, "graph.mjs"), [
+      `import * as gt from "gradtape";`,
+      `const tape = new gt.GradientTape({ persistent: true });`,
+      `const a = gt.tensor(-4, [], "float64"), b = gt.tensor(2, [], "float64");`,
+      `tape.watch(a); tape.watch(b);`,
+      `const d = tape.record(() => a.mul(b).add(b.pow(3)));`,
+      `tape.gradient(d, [a, b]);`,
+      `const svg = gt.plot.tapeGraph(tape);`,
+      `console.log(svg.includes("<svg") && svg.includes("mul") && svg.includes("pow") ? "drawn" : svg.slice(0, 200));`,
+    ].join("\n"));
+    expect(node("graph.mjs").trim()).toBe("drawn");
   });
 
   it("require() gives the same module on Node 20.19+, and a message saying what to do where require(esm) is off", () => {
