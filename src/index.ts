@@ -50,6 +50,8 @@ export * as data from "./data/index.js";
 export * as optim from "./optim/index.js";
 export { zip } from "./optim/zip.js";
 export * as layers from "./layers/index.js";
+export { registerLayer, type LayerClass } from "./layers/registry.js";
+export * as serialization from "./layers/serialization.js";
 export { sequential, Model, type ModelOptions, type PredictOptions, type ModelInput, type ModelOutput, type AnyModel } from "./layers/model.js";
 export { model, Functional, type FunctionalOptions } from "./layers/functional.js";
 export { input } from "./layers/input-layer.js";

@@ -44,3 +44,4 @@ export { Recurrent, type RecurrentOptions } from "./recurrent.js";
 export { SimpleRNN, simpleRNN, type SimpleRNNOptions } from "./simple-rnn.js";
 export { LSTM, lstm, type LSTMOptions } from "./lstm.js";
 export { layerFromConfig, modelFromConfig } from "./serialize.js";
+export { registerLayer, type LayerClass } from "./registry.js";

@@ -119,8 +119,15 @@ export abstract class Layer {
   readonly inboundNodes: Node[] = [];
   private readonly _weights: { variable: Variable; trainable: boolean }[] = [];
 
-  /** The kind of layer, as printed by `summary()` and saved in configs: `'Dense'`. */
-  abstract get className(): string;
+  /**
+   * The kind of layer, as printed by `summary()` and saved in configs: `'Dense'`. For a subclass
+   * it defaults to a static `className` property, else the class's own name (`class Scale` →
+   * `'Scale'`); a saved model names it, and {@link registerLayer} makes it loadable.
+   */
+  get className(): string {
+    const cls = this.constructor as { className?: unknown; name: string };
+    return typeof cls.className === "string" && cls.className !== "" ? cls.className : cls.name;
+  }
 
   /**
    * @param options - the options every layer takes.

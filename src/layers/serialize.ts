@@ -19,6 +19,7 @@ import { LayerNormalization } from "./layer-normalization.js";
 import { SimpleRNN } from "./simple-rnn.js";
 import { LSTM } from "./lstm.js";
 import type { Layer, LayerConfig } from "./layer.js";
+import { BUILT_IN, registeredLayer, registeredNames } from "./registry.js";
 import { Model, type ModelConfig, type ModelOutput } from "./model.js";
 import type { FunctionalConfig } from "./functional.js";
 
@@ -66,9 +67,13 @@ const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
   LSTM: (c) => new LSTM(c as never),
 };
 
+for (const name of Object.keys(MAKERS)) BUILT_IN.add(name);
+
 /**
  * A new layer from `{ className, config }` as `layer.toJSON()` gives it (new, unbuilt weights).
- * @throws Error naming the class and listing the known ones when it is unknown.
+ * Custom classes come from {@link registerLayer}.
+ * @throws Error naming the class, listing the known ones and saying how to register a custom
+ * class, when it is unknown.
  * @example `const copy = gt.layers.layerFromConfig(dense.toJSON())` (give it a new name first if both go in one model)
  */
 export function layerFromConfig(spec: LayerConfig): Layer {
@@ -76,8 +81,14 @@ export function layerFromConfig(spec: LayerConfig): Layer {
     throw new Error(`layerFromConfig: expected { className, config }, got ${describe(spec)}`);
   }
   const make = Object.hasOwn(MAKERS, spec.className) ? MAKERS[spec.className] : undefined;
-  if (make === undefined) throw new Error(`layerFromConfig: unknown layer class '${spec.className}'; known: ${Object.keys(MAKERS).join(", ")}`);
-  return make({ ...spec.config });
+  if (make !== undefined) return make({ ...spec.config });
+  const custom = registeredLayer(spec.className);
+  if (custom !== undefined) return new custom({ ...spec.config } as never);
+  const name = /^[A-Za-z_$][\w$]*$/.test(spec.className) ? spec.className : "YourLayer";
+  throw new Error(
+    `layerFromConfig: unknown layer class '${spec.className}'; known: ${[...Object.keys(MAKERS), ...registeredNames()].join(", ")}. ` +
+      `If it is your own Layer subclass, register it before loading: gt.registerLayer(${name}) (or gt.serialization.registerClass(${name}), as in TF.js)`,
+  );
 }
 
 /**

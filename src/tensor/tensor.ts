@@ -148,6 +148,38 @@ export class Tensor {
   toString(): string {
     return formatTensor(this);
   }
+
+  /**
+   * TF.js' name for {@link Tensor.data}: the elements as a new row-major typed array. (In TF.js
+   * `data()` is the asynchronous one; here both are synchronous, and `await t.data()` works too.)
+   * @example `gt.tensor([[1, 2], [3, 4]]).dataSync()` is `Float32Array [1, 2, 3, 4]`
+   */
+  dataSync(): TypedArray {
+    return this.data();
+  }
+
+  /**
+   * TF.js' name for {@link Tensor.toArray}: the elements as nested arrays (a number for rank 0).
+   * @example `gt.tensor([[1, 2], [3, 4]]).arraySync()` is `[[1, 2], [3, 4]]`
+   */
+  arraySync(): NestedArray {
+    return this.toArray();
+  }
+
+  /**
+   * TF.js' `print`: writes {@link Tensor.toString} to `console.log`; `verbose` adds the dtype,
+   * rank and shape on lines of their own, as TF.js does.
+   * @example `gt.tensor([[1, 2], [3, 4]]).print()` logs `Tensor float32 [2, 2]` then `[[1, 2],` ` [3, 4]]`
+   */
+  print(verbose = false): void {
+    const text = formatTensor(this);
+    if (!verbose) {
+      console.log(text);
+      return;
+    }
+    const values = text.slice(text.indexOf("\n") + 1).replace(/^/gm, "    ");
+    console.log(`Tensor\n  dtype: ${this._dtype}\n  rank: ${this.rank}\n  shape: [${this._shape.join(", ")}]\n  values:\n${values}`);
+  }
 }
 
 function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {

@@ -90,7 +90,7 @@ class Doubler extends gt.layers.Layer {
   constructor() {
     super({}, "doubler");
   }
-  get className(): string {
+  override get className(): string {
     return "Doubler";
   }
   call(x: gt.Tensor): gt.Tensor {

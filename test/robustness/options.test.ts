@@ -56,6 +56,20 @@ const CALLS: [string, () => unknown][] = [
   ["d.apply", () => gt.layers.dense({ units: 2, name: "d" }).apply(x, w())],
   ["d.addWeight", () => gt.layers.dense({ units: 2, name: "d" }).addWeight("extra", [2], "zeros", w())],
   ["sequential", () => gt.sequential([], w())],
+  ["add", () => gt.layers.add(w())],
+  ["subtract", () => gt.layers.subtract(w())],
+  ["multiply", () => gt.layers.multiply(w())],
+  ["average", () => gt.layers.average(w())],
+  ["maximum", () => gt.layers.maximum(w())],
+  ["minimum", () => gt.layers.minimum(w())],
+  ["concatenate", () => gt.layers.concatenate(w())],
+  ["simpleRNN", () => gt.layers.simpleRNN(w({ units: 2 }))],
+  ["lstm", () => gt.layers.lstm(w({ units: 2 }))],
+  ["input", () => gt.input(w({ shape: [3] }))],
+  ["model", () => {
+    const inp = gt.input({ shape: [3] });
+    return gt.model(w({ inputs: inp, outputs: gt.layers.dense({ units: 2 }).apply(inp) }));
+  }],
   ["call", () => model().call(x, w())],
   ["predict", () => model().predict(x, w())],
   // initializers
