@@ -139,7 +139,7 @@ export function pad(x: TensorLike, paddings: readonly (readonly [number, number]
     throw new Error(`pad: paddings ${JSON.stringify(paddings)} must hold one [before, after] pair of non-negative integers per dimension of shape ${fmt(t.shape)}`);
   }
   const shape = t.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
-  const out = allocate(t.dtype, sizeOf(shape));
+  const out = allocate(t.dtype, sizeOf(shape), "pad", shape);
   padKernel(out, shape, t.values(), t.shape, paddings.map((p) => p[0]));
   return output("pad", [t], out, shape, t.dtype, (dy) => [slice(dy, paddings.map((p) => p[0]), t.shape)]);
 }
@@ -162,7 +162,7 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
   });
   const shape = first.shape.slice();
   shape[ax] = ts.reduce((n, t) => n + t.shape[ax], 0);
-  const out = allocate(first.dtype, sizeOf(shape));
+  const out = allocate(first.dtype, sizeOf(shape), "concat", shape);
   concatKernel(out, ts.map((t) => ({ values: t.values(), shape: t.shape })), ax);
   return output("concat", ts, out, shape, first.dtype, (dy) => {
     let start = 0;
@@ -187,7 +187,7 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const outer = sizeOf(t.shape.slice(0, ax));
   const inner = sizeOf(t.shape.slice(ax + 1));
   const shape = [...t.shape.slice(0, ax), ...idx.shape, ...t.shape.slice(ax + 1)];
-  const out = allocate(t.dtype, sizeOf(shape));
+  const out = allocate(t.dtype, sizeOf(shape), "gather", shape);
   gatherKernel(out, t.values(), idx.values() as Int32Array, outer, t.shape[ax], inner);
   return output("gather", [t, idx], out, shape, t.dtype, (dy) => [unsortedSegmentSum(dy, idx, t.shape[ax], ax), null]);
 }
@@ -207,7 +207,7 @@ export function unsortedSegmentSum(data: TensorLike, segmentIds: TensorLike, num
   }
   const post = t.shape.slice(ax + idx.rank);
   const shape = [...pre, numSegments, ...post];
-  const out = allocate(t.dtype, sizeOf(shape));
+  const out = allocate(t.dtype, sizeOf(shape), "unsortedSegmentSum", shape);
   scatterAddKernel(out, t.values(), idx.values() as Int32Array, sizeOf(pre), numSegments, sizeOf(post));
   return output("unsortedSegmentSum", [t, idx], out, shape, t.dtype, (dy) => [gather(dy, idx, ax), null]);
 }

@@ -93,7 +93,7 @@ export function fill(shape: readonly number[], value: number, dtype: DType = "fl
   checkDType(dtype, "fill");
   if (typeof value !== "number") throw new Error(`fill: value must be a number, got ${describe(value)}`);
   if (dtype === "int32" && !fitsInt32(value)) throw new Error(`fill: value ${value} ${int32Problem(value)}, but the dtype is int32`);
-  const buffer = allocate(dtype, sizeOf(shape));
+  const buffer = allocate(dtype, sizeOf(shape), "fill", shape);
   if (value !== 0) buffer.fill(value);
   return new Tensor(buffer, shape, dtype);
 }
@@ -176,7 +176,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
   // As TensorFlow: normal draws are real numbers, and truncating them would bias every one toward 0.
   if (dtype === "int32") throw new Error("randomNormal: dtype 'int32' is not supported: normal draws are real numbers; draw float32 or float64 and round them yourself if you need integers");
   const next = rng(seed);
-  const buffer = allocate(checkDType(dtype, "randomNormal"), sizeOf(shape));
+  const buffer = allocate(checkDType(dtype, "randomNormal"), sizeOf(shape), "randomNormal", shape);
   for (let i = 0; i < buffer.length; i += 2) {
     // 1 - u keeps the logarithm's argument in (0, 1].
     const r = Math.sqrt(-2 * Math.log(1 - next()));
@@ -217,7 +217,7 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
     throw new Error(`randomUniform: with dtype 'int32', minval and maxval must be integers in the int32 range, got minval ${minval} and maxval ${maxval}`);
   }
   const next = rng(seed);
-  const buffer = allocate(checkDType(dtype, "randomUniform"), sizeOf(shape));
+  const buffer = allocate(checkDType(dtype, "randomUniform"), sizeOf(shape), "randomUniform", shape);
   const span = maxval - minval;
   for (let i = 0; i < buffer.length; i++) {
     const v = minval + span * next();
