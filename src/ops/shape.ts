@@ -5,7 +5,7 @@
  * @module
  */
 import { allocate } from "../tensor/dtype.js";
-import { broadcastStrides, checkShape, fmt, normalizeAxis, shapesEqual, sizeOf, stridesOf } from "../tensor/shape.js";
+import { broadcastStrides, checkShape, fmt, integerList, normalizeAxis, shapesEqual, sizeOf, stridesOf } from "../tensor/shape.js";
 import { describe, Tensor, type TensorLike } from "../tensor/tensor.js";
 import { concatKernel, gatherKernel, padKernel, scatterAddKernel } from "../kernels/layout.js";
 import { output, outputView, toTensor } from "./lift.js";
@@ -111,8 +111,8 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
  */
 export function slice(x: TensorLike, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   const t = toTensor("slice", x);
-  const b = typeof begin === "number" ? [begin] : begin.slice();
-  const s = size === undefined ? b.map(() => -1) : typeof size === "number" ? [size] : size.slice();
+  const b = integerList("slice", "begin", begin);
+  const s = size === undefined ? b.map(() => -1) : integerList("slice", "size", size);
   if (b.length > t.rank || s.length !== b.length) {
     throw new Error(`slice: begin ${JSON.stringify(b)} and size ${JSON.stringify(s)} must have one entry per dimension (at most ${t.rank}) of shape ${fmt(t.shape)}`);
   }
@@ -135,7 +135,7 @@ export function slice(x: TensorLike, begin: number | readonly number[], size?: n
  */
 export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[]): Tensor {
   const t = toTensor("pad", x);
-  if (paddings.length !== t.rank || paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+  if (!Array.isArray(paddings) || paddings.length !== t.rank || paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
     throw new Error(`pad: paddings ${JSON.stringify(paddings)} must hold one [before, after] pair of non-negative integers per dimension of shape ${fmt(t.shape)}`);
   }
   const shape = t.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);

@@ -89,33 +89,40 @@ export function fromValues(values: TypedArray, shape: readonly number[], dtype: 
  * @example `gt.fill([2, 3], 0.5)`
  */
 export function fill(shape: readonly number[], value: number, dtype: DType = "float32"): Tensor {
-  checkShape(shape, "fill");
-  checkDType(dtype, "fill");
-  if (typeof value !== "number") throw new Error(`fill: value must be a number, got ${describe(value)}`);
-  if (dtype === "int32" && !fitsInt32(value)) throw new Error(`fill: value ${value} ${int32Problem(value)}, but the dtype is int32`);
-  const buffer = allocate(dtype, sizeOf(shape), "fill", shape);
+  return filled("fill", shape, value, dtype);
+}
+
+/** {@link fill} with the name of the function the user called (zeros, ones), for messages. */
+function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+  checkShape(shape, op);
+  checkDType(dtype, op);
+  if (typeof value !== "number") throw new Error(`${op}: value must be a number, got ${describe(value)}`);
+  if (dtype === "int32" && !fitsInt32(value)) throw new Error(`${op}: value ${value} ${int32Problem(value)}, but the dtype is int32`);
+  const buffer = allocate(dtype, sizeOf(shape), op, shape);
   if (value !== 0) buffer.fill(value);
   return new Tensor(buffer, shape, dtype);
 }
 
 /** A tensor of zeros. @example `gt.zeros([2, 3])` */
 export function zeros(shape: readonly number[], dtype: DType = "float32"): Tensor {
-  return fill(shape, 0, dtype);
+  return filled("zeros", shape, 0, dtype);
 }
 
 /** A tensor of ones. @example `gt.ones([2, 3], "float64")` */
 export function ones(shape: readonly number[], dtype: DType = "float32"): Tensor {
-  return fill(shape, 1, dtype);
+  return filled("ones", shape, 1, dtype);
 }
 
 /** Zeros with the shape and dtype of `x`. */
 export function zerosLike(x: Tensor): Tensor {
-  return fill(x.shape, 0, x.dtype);
+  if (!(x instanceof Tensor)) throw new Error(`zerosLike: x must be a tensor, got ${describe(x)}`);
+  return filled("zerosLike", x.shape, 0, x.dtype);
 }
 
 /** Ones with the shape and dtype of `x`. */
 export function onesLike(x: Tensor): Tensor {
-  return fill(x.shape, 1, x.dtype);
+  if (!(x instanceof Tensor)) throw new Error(`onesLike: x must be a tensor, got ${describe(x)}`);
+  return filled("onesLike", x.shape, 1, x.dtype);
 }
 
 /** A seed for the random creation functions: the same seed gives the same numbers. */

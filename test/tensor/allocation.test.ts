@@ -8,7 +8,7 @@ import * as gt from "../../src/index.js";
 it("creation functions, computed shapes and views refuse sizes that cannot be allocated", () => {
   const tooMany = /cannot allocate a (float32|float64|int32) tensor of shape \[[\d, ]+\] \(\d+ elements\): it needs \d+ bytes \([\d.]+ GiB\), more than/;
   const cases: [string, () => unknown][] = [
-    ["fill", () => gt.zeros([1e6, 1e6])],
+    ["zeros", () => gt.zeros([1e6, 1e6])],
     ["randomNormal", () => gt.randomNormal([1e5, 1e5])],
     ["randomUniform", () => gt.randomUniform([2 ** 33])],
     ["range", () => gt.range(1e12)],
@@ -23,5 +23,5 @@ it("creation functions, computed shapes and views refuse sizes that cannot be al
   for (const [op, make] of cases) expect(make, op).toThrow(new RegExp(`^${op}: ${tooMany.source}`));
   // Below the engine's limit but beyond this machine's memory: refused too, before allocating.
   const beyondMemory = Math.ceil(totalmem() / 8) + 1;
-  expect(() => gt.zeros([beyondMemory], "float64")).toThrow(/^fill: cannot allocate a float64 tensor .* more than (this machine's memory|the 4294967296 elements a typed array can hold)$/);
+  expect(() => gt.zeros([beyondMemory], "float64")).toThrow(/^zeros: cannot allocate a float64 tensor .* more than (this machine's memory|the 4294967296 elements a typed array can hold)$/);
 });
