@@ -99,7 +99,7 @@ export function expandDims(x: TensorLike, axis = 0): Tensor {
 /** Removes dimensions of size 1 (all of them, or those in `axis`). */
 export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
   const t = toTensor("squeeze", x);
-  const axes = axis === undefined ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === "number" ? [axis] : axis).map((a) => normalizeAxis("squeeze", a, t.rank));
+  const axes = axis === undefined || axis === null ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : integerList("squeeze", "axis", axis).map((a) => normalizeAxis("squeeze", a, t.rank));
   for (const a of axes) if (t.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of shape ${fmt(t.shape)} has size ${t.shape[a]}, not 1`);
   return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
 }

@@ -251,6 +251,9 @@ export function variable(initial: Tensor | number | NestedArray | ArrayLike<numb
   checkKeys("variable", options, ["name", "trainable", "dtype"]);
   if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) throw new Error(`variable: name must be a non-empty string, got ${describe(options.name)}`);
   if (options.trainable !== undefined && typeof options.trainable !== "boolean") throw new Error(`variable: trainable must be true or false, got ${describe(options.trainable)}`);
+  if (!(initial instanceof Tensor) && typeof initial !== "number" && !Array.isArray(initial) && !ArrayBuffer.isView(initial)) {
+    throw new Error(`variable: initial must be a tensor, a number or an array, got ${describe(initial)}`);
+  }
   const value = initial instanceof Tensor ? initial : tensor(initial, undefined, options.dtype);
   if (options.dtype !== undefined && value.dtype !== options.dtype) {
     throw new Error(`variable: the initial value is ${value.dtype} but dtype ${options.dtype} was asked for; cast it first`);

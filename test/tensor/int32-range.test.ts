@@ -81,4 +81,10 @@ describe("axis, begin, size and paddings of the wrong kind", () => {
     expect(() => x.slice(undefined as unknown as number)).toThrow("slice: begin must be an integer or a list of integers, got undefined");
     expect(() => gt.pad(x, undefined as unknown as [number, number][])).toThrow("pad: paddings undefined must hold one [before, after] pair");
   });
+  it("conv2dBackpropInput with a NaN in inputShape, and min with a bad axis, name themselves", () => {
+    expect(() => gt.conv2dBackpropInput([1, NaN, 3, 1], gt.ones([1, 1, 1, 1]), gt.ones([2, 2, 1, 1]))).toThrow(
+      "conv2dBackpropInput: inputShape: shape [1,null,3,1] has an invalid dimension NaN",
+    );
+    expect(() => gt.min(x, x as unknown as number)).toThrow("min: axis must be an integer, a list of integers, or undefined for all axes, got an object (Tensor)");
+  });
 });
