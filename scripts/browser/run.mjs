@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// `npm run test:browser`: the parallel matmul and a small CNN's training in headless Chromium (.ci/run installs Debian's
-// Chromium when the image lacks it). Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
+// `npm run test:browser`: the parallel matmul and a small CNN's training in headless Chromium,
+// (csp.mjs) a user's bundle training under a strict Content Security Policy, then the momentum
+// lab's checks (lab.mjs; `--lab-only` runs just those). .ci/run installs Debian's Chromium when the
+// image lacks it. Bundles entry.mjs from src/ with esbuild, serves it on 127.0.0.1 twice — with
 // Cross-Origin-Opener-Policy/Embedder-Policy headers (cross-origin isolated: Web Workers share
 // the memory) and without (one thread) — and checks what the page reports. Exits 1 on any failed
 // check. Needs Debian's Chromium: apt-get install chromium.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
+import { checkStrictCsp } from "./csp.mjs";
+import { pageHtml, serve } from "./serve.mjs";
+import { labChecks } from "./lab.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,24 +34,9 @@ const bundle = await build({
   logLevel: "warning",
 });
 const js = bundle.outputFiles[0].text;
-const html = '<!doctype html><meta charset="utf-8"><title>gradtape</title><link rel="icon" href="data:,"><script type="module" src="/bundle.js"></script>';
+const html = pageHtml("gradtape");
 
 const ISOLATION = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
-
-/** Serves the page and the bundle on a free loopback port; resolves with its address. */
-function serve(headers) {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const body = path === "/" ? html : path === "/bundle.js" ? js : undefined;
-    if (body === undefined) {
-      res.writeHead(404).end();
-      return;
-    }
-    const type = path === "/" ? "text/html; charset=utf-8" : "text/javascript; charset=utf-8";
-    res.writeHead(200, { "Content-Type": type, "Cache-Control": "no-store", ...headers }).end(body);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 const failures = [];
 function check(mode, name, ok, detail) {
@@ -103,8 +92,10 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 try {
   console.log(`Chromium ${context.browser()?.version() ?? "(version unknown)"}`);
-  for (const [mode, isolated] of [["cross-origin isolated", true], ["not isolated", false]]) {
-    const server = await serve(isolated ? ISOLATION : {});
+  const labOnly = process.argv.includes("--lab-only");
+  const modes = labOnly ? [] : [["cross-origin isolated", true], ["not isolated", false]];
+  for (const [mode, isolated] of modes) {
+    const server = await serve(html, js, isolated ? ISOLATION : {});
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (err) => errors.push(err.message));
@@ -126,6 +117,8 @@ try {
       server.close();
     }
   }
+  if (!labOnly) await checkStrictCsp(context, check);
+  await labChecks(context, check);
 } finally {
   await context.close();
   rmSync(userDataDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
  * `checkGradients`: the tape's gradients against central finite differences in float64.
  * @module
  */
+import { checkOptionNames, optionNames } from "../util/options.js";
 import { GradientTape } from "./tape.js";
 import { fromValues, randomNormal } from "../tensor/create.js";
 import { describe, Tensor } from "../tensor/tensor.js";
@@ -61,6 +62,7 @@ export interface GradientCheckResult {
 export function checkGradients(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: CheckGradientsOptions = {}): GradientCheckResult {
   if (typeof fn !== "function") throw new Error(`checkGradients: fn must be a function of the inputs, got ${describe(fn)}`);
   if (!Array.isArray(inputs)) throw new Error(`checkGradients: inputs must be an array of tensors, such as [x], got ${describe(inputs)}`);
+  checkOptionNames("checkGradients", options, optionNames<CheckGradientsOptions>({ epsilon: true, seed: true }));
   const { epsilon = 1e-5, seed = 0 } = options;
   if (typeof epsilon !== "number" || !(epsilon > 0 && epsilon < 1)) throw new Error(`checkGradients: epsilon must be a number in (0, 1), got ${describe(epsilon)}`);
   const xs = inputs.map((x, i) => {

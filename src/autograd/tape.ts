@@ -17,6 +17,7 @@ import { fmt, shapesEqual } from "../tensor/shape.js";
 import { onesLike, zerosLike } from "../tensor/create.js";
 import { add } from "../ops/arithmetic.js";
 import { sumToShape } from "../ops/shape.js";
+import { buildGraph, graphToDot, type OpRecord, type TapeGraph, type TapeGraphOptions } from "./graph.js";
 import { cast, toTensor } from "../ops/lift.js";
 
 /** One recorded op. */
@@ -34,6 +35,19 @@ interface TapeNode {
 
 /** Tapes inside whose `record` the program currently is, innermost last. */
 const active: GradientTape[] = [];
+
+/** The layers whose `apply` is running, innermost last: ops recorded meanwhile are tagged with it. */
+const layerScopes: string[] = [];
+
+/** @internal Runs `fn` with ops tagged as coming from layer `name` (for {@link GradientTape.toGraph}). */
+export function withLayerScope<T>(name: string, fn: () => T): T {
+  layerScopes.push(name);
+  try {
+    return fn();
+  } finally {
+    layerScopes.pop();
+  }
+}
 
 /** Sources for {@link GradientTape.gradient}: one tensor, an array, or a record of tensors. */
 export type Sources = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
@@ -74,6 +88,11 @@ export class GradientTape {
   /** False while this tape runs its own backward pass, so it never records itself. */
   private paused = false;
   private used = false;
+  /** Every op recorded, as shapes and ids only, kept after `gradient` for {@link toGraph}. */
+  private readonly records: OpRecord[] = [];
+  private readonly variableNames = new Map<number, string>();
+  private lastGradients: Map<number, Tensor> | undefined;
+  private lastTargetId: number | undefined;
   /**
    * Ranges [first, end) of tensor ids made while this tape recorded (noGrad excluded), so that a
    * target made here from nothing watched can be told from one made elsewhere.
@@ -169,11 +188,17 @@ export class GradientTape {
     if (!watched) return;
     this.watched.add(output.id);
     this.nodes.push({ op, inputIds: inputs.map((x) => x.id), inputs, outputId: output.id, backward });
+    this.records.push({
+      op, inputs: inputs.map((x) => ({ id: x.id, shape: x.shape, dtype: x.dtype, value: x.size === 1 ? x.data()[0] : undefined })), outputId: output.id,
+      shape: output.shape, dtype: output.dtype, layer: layerScopes[layerScopes.length - 1],
+    });
   }
 
   /** @internal Watches a trainable variable the moment an op reads it. */
   watchAccessed(v: Variable): void {
-    if (!this.paused && v.trainable && v.dtype !== "int32") this.watched.add(v.id);
+    if (this.paused) return;
+    if (v.trainable && v.dtype !== "int32") this.watched.add(v.id);
+    this.variableNames.set(v.id, v.name);
   }
 
   /**
@@ -221,8 +246,44 @@ export class GradientTape {
     const sourceIds = new Set(list.map(([, t]) => t.id).filter((id) => this.watched.has(id)));
     const grads = connected ? this.backprop(target, seed ?? onesLike(target), sourceIds) : new Map<number, Tensor>();
     if (!this.persistent) this.nodes = [];
+    this.lastGradients = grads;
+    this.lastTargetId = target.id;
     const result = list.map(([, t]) => grads.get(t.id) ?? zerosLike(t));
     return rebuild(sources, result) as Gradients<S>;
+  }
+
+  /**
+   * What the tape recorded, as a graph: a node per tensor (sources, constants the backward rules
+   * keep, op outputs, each with its shape, dtype, layer and, after `gradient`, its gradient's
+   * norm) and an edge per op input. Still available after a non-persistent tape's `gradient`.
+   * @param options - `names`: tensors to label, e.g. `{ a, b }`.
+   * @example
+   * ```ts
+   * const a = gt.tensor(-4), b = gt.tensor(2);
+   * const tape = new gt.GradientTape();
+   * tape.watch([a, b]);
+   * const c = tape.record(() => a.mul(b).add(b.pow(3)));
+   * tape.gradient(c, [a, b]);
+   * tape.toGraph({ names: { a, b } }).nodes.map((n) => n.op ?? n.name); // ["a", "b", "mul", "pow" ...]
+   * ```
+   */
+  toGraph(options: TapeGraphOptions = {}): TapeGraph {
+    if (options === null || typeof options !== "object") throw new Error(`GradientTape.toGraph: options must be an object such as { names: { a, b } }, got ${describe(options)}`);
+    for (const [name, t] of Object.entries(options.names ?? {})) {
+      if (!(t instanceof Tensor)) throw new Error(`GradientTape.toGraph: names.${name} is not a tensor: got ${describe(t)}`);
+    }
+    return buildGraph(this.records, { watched: this.watched, variableNames: this.variableNames, gradients: this.lastGradients, targetId: this.lastTargetId }, options);
+  }
+
+  /**
+   * The recorded graph as Graphviz DOT text, in micrograd's and torchviz's style: sources light
+   * blue, constants the backward keeps orange, the target green, ops grey, one dashed cluster per
+   * layer. Render it with `dot -Tsvg`, or draw it without Graphviz with `gt.plot.tapeGraph(tape)`.
+   * @param options - as {@link GradientTape.toGraph}.
+   * @example `writeFileSync("tape.dot", tape.toDot())`
+   */
+  toDot(options: TapeGraphOptions = {}): string {
+    return graphToDot(this.toGraph(options));
   }
 
   private backprop(target: Tensor, seed: Tensor, sourceIds: Set<number>): Map<number, Tensor> {

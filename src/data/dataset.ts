@@ -4,15 +4,26 @@
  * @module
  */
 import seedrandom from "seedrandom";
-import { shuffleInPlace } from "../util/shuffle.js";
+import { shuffleInPlace, windowShuffle } from "../util/shuffle.js";
+import { checkOptionNames, optionNames } from "../util/options.js";
 import { describe, Tensor } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { concat, expandDims, gather } from "../ops/shape.js";
-import { tensor } from "../tensor/create.js";
+import { checkSeed, tensor } from "../tensor/create.js";
 import type { Seed } from "../tensor/create.js";
 
 /** An element: one tensor, a tuple of tensors, or a record of tensors. */
 export type Element = Tensor | readonly Tensor[] | { readonly [key: string]: Tensor };
+
+/** Options of {@link Dataset.shuffle}. */
+export interface ShuffleOptions {
+  /** How many elements the shuffle holds at a time (default: all of them). */
+  bufferSize?: number;
+  /** The seed (default 0). */
+  seed?: Seed;
+  /** False: every pass yields the first pass's order (default true: a new order each pass). */
+  reshuffleEachIteration?: boolean;
+}
 
 /** Where a dataset's elements come from: rows of tensors picked by index, or any iterator. */
 type Source<T> =
@@ -64,34 +75,49 @@ export class Dataset<T> implements Iterable<T> {
 
   /**
    * Shuffles the elements, with a new order on each pass (each epoch), reproducible from `seed`.
-   * Before `batch`, whole examples are shuffled; it shuffles everything, not a window.
-   * @example `ds.shuffle({ seed: 42 })`
+   * Two spellings: TF.js' `shuffle(bufferSize, seed?, reshuffleEachIteration?)`, and
+   * `shuffle({ bufferSize?, seed?, reshuffleEachIteration? })`. Without `bufferSize` it shuffles
+   * everything (as a `bufferSize` at least the dataset's size does); with a smaller one it is
+   * TF.js' buffered shuffle, which holds only `bufferSize` elements: each element read replaces
+   * one picked at random from the buffer. Before `batch`, whole examples are shuffled. Without
+   * `seed` the order comes from seed 0, so runs repeat.
+   * @param bufferSize - a positive integer, or the options object.
+   * @param seed - the seed (a number or a string; default 0).
+   * @param reshuffleEachIteration - false: every pass yields the first pass's order (default true).
+   * @throws Error for a `bufferSize` that is not a positive integer, a seed that is neither a
+   * number nor a string, a `reshuffleEachIteration` that is not a boolean, or an unknown option.
+   * @example `ds.shuffle({ seed: 42 })`, `ds.shuffle(1000, 42)` (TF.js)
    */
-  shuffle(options: { seed?: Seed } = {}): Dataset<T> {
+  shuffle(bufferSize?: number | ShuffleOptions, seed?: Seed, reshuffleEachIteration?: boolean): Dataset<T> {
+    const o = shuffleOptions(bufferSize, seed, reshuffleEachIteration);
     const s = this.source;
-    const rng = seedrandom(String(options.seed ?? 0));
+    let stream = seedrandom(String(o.seed));
+    const draws = () => (o.reshuffleEachIteration ? stream : (stream = seedrandom(String(o.seed))));
     if (s.kind === "rows" && s.batch === 0) {
+      const all = o.bufferSize >= s.count;
       return new Dataset<T>({
         ...s,
-        order: () => shuffleInPlace(s.order().slice(), rng),
+        order: () => (all ? shuffleInPlace(s.order().slice(), draws()) : Int32Array.from(windowShuffle(s.order()[Symbol.iterator](), o.bufferSize, draws()))),
       });
     }
     return new Dataset<T>({
       kind: "stream",
-      iterate: () => shuffleInPlace([...this], rng)[Symbol.iterator](),
+      iterate: () => (Number.isFinite(o.bufferSize) ? windowShuffle(this[Symbol.iterator](), o.bufferSize, draws()) : shuffleInPlace([...this], draws())[Symbol.iterator]()),
     });
   }
 
   /**
    * Groups consecutive elements into batches of `batchSize` along a new first axis. The last
-   * partial batch is kept unless `dropRemainder`.
-   * @throws Error when `batchSize` is not a positive integer.
-   * @example `ds.batch(32)`
+   * partial batch is kept unless `dropRemainder` (TF.js' spelling, `batch(n, smallLastBatch)`,
+   * works too: `batch(n, false)` drops it).
+   * @throws Error when `batchSize` is not a positive integer, or for an unknown option.
+   * @example `ds.batch(32)`, `ds.batch(32, { dropRemainder: true })`
    */
-  batch(batchSize: number, options: { dropRemainder?: boolean } = {}): Dataset<T> {
+  batch(batchSize: number, options: { dropRemainder?: boolean } | boolean = {}): Dataset<T> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`Dataset.batch: batchSize must be a positive integer, got ${String(batchSize)}`);
     const s = this.source;
-    const dropRemainder = options.dropRemainder ?? false;
+    const dropRemainder = typeof options === "boolean" ? !options : (checkOptionNames("Dataset.batch", options, ["dropRemainder"]).dropRemainder ?? false);
+    if (typeof dropRemainder !== "boolean") throw new Error(`Dataset.batch: dropRemainder must be true or false, got ${describe(dropRemainder)}`);
     if (s.kind === "rows" && s.batch === 0) return new Dataset<T>({ ...s, batch: batchSize, dropRemainder });
     return new Dataset<T>({ kind: "stream", iterate: () => batches(this, batchSize, dropRemainder) });
   }
@@ -162,6 +188,24 @@ export function fromTensorSlices<E extends Element>(tensors: E): Dataset<E> {
 export function fromGenerator<T>(generator: () => Iterator<T>): Dataset<T> {
   if (typeof generator !== "function") throw new Error(`fromGenerator: expected a generator function (function* () { ... }), got ${describe(generator)}`);
   return new Dataset<T>({ kind: "stream", iterate: generator });
+}
+
+/** Both spellings of `shuffle`'s arguments, checked, as one set of options. */
+function shuffleOptions(first: unknown, seed: unknown, reshuffle: unknown): Required<ShuffleOptions> {
+  const where = "Dataset.shuffle";
+  let o: ShuffleOptions;
+  if (typeof first === "number") o = { bufferSize: first, seed: seed as Seed | undefined, reshuffleEachIteration: reshuffle as boolean | undefined };
+  else {
+    if (seed !== undefined || reshuffle !== undefined) throw new Error(`${where}: with an options object, pass the seed in it: shuffle({ bufferSize, seed }) or shuffle(bufferSize, seed)`);
+    o = checkOptionNames(where, first, optionNames<ShuffleOptions>({ bufferSize: true, seed: true, reshuffleEachIteration: true }));
+  }
+  const bufferSize = o.bufferSize ?? Infinity;
+  if (bufferSize !== Infinity && (typeof bufferSize !== "number" || !Number.isInteger(bufferSize) || bufferSize < 1)) {
+    throw new Error(`${where}: bufferSize must be a positive integer, got ${typeof bufferSize === "number" ? bufferSize : describe(bufferSize)}`);
+  }
+  const reshuffleEachIteration = o.reshuffleEachIteration ?? true;
+  if (typeof reshuffleEachIteration !== "boolean") throw new Error(`${where}: reshuffleEachIteration must be true or false, got ${describe(reshuffleEachIteration)}`);
+  return { bufferSize, seed: checkSeed(where, o.seed) ?? 0, reshuffleEachIteration };
 }
 
 function elementTensors(el: Element): [string, Tensor][] {

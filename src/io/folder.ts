@@ -7,7 +7,8 @@
  */
 import type { Seed } from "../tensor/create.js";
 import { describe } from "../tensor/tensor.js";
-import { Model } from "../layers/model.js";
+import { Model, type AnyModel, type ModelOutput } from "../layers/model.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { checkOptions } from "../layers/options.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { History } from "../training/history.js";
@@ -25,7 +26,7 @@ const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 /** What {@link saveCheckpoint} saves. */
 export interface CheckpointOptions {
   /** The model. */
-  model: Model;
+  model: AnyModel;
   /** Its optimizer (default: the one `model.compile` set). */
   optimizer?: Optimizer;
   /** The next epoch to run, i.e. the epochs completed: resume with `fit(..., { initialEpoch: epoch })`. */
@@ -133,6 +134,8 @@ export function readFolder(where: string, dir: unknown): ReturnType<typeof decod
  * checked against each other. Node only (it reads files); in a browser use {@link fromMemory}.
  *
  * @param dir - the folder `model.save` wrote: a path or a `file://` URL (as TF.js writes them).
+ * @typeParam O - what the model returns: `Tensor`, or `Tensor[]` for a functional model whose
+ * outputs were a list (`gt.loadModel<gt.Tensor[]>(dir)`).
  * @returns the model, built, predicting exactly what the saved one did.
  * @throws ModelFormatError (an Error) naming the file and what is wrong: a missing folder or file,
  * a URL of another scheme than `file://`, malformed JSON (line and column), an unknown format or version, a truncated weights file, a
@@ -145,8 +148,8 @@ export function readFolder(where: string, dir: unknown): ReturnType<typeof decod
  * same.predict(xTest);
  * ```
  */
-export function loadModel(dir: PathLike): Model {
-  return readFolder("loadModel", dir).model;
+export function loadModel<O extends ModelOutput = Tensor>(dir: PathLike): Model<O> {
+  return readFolder("loadModel", dir).model as unknown as Model<O>;
 }
 
 /**
@@ -207,7 +210,7 @@ export function loadCheckpoint(dir: PathLike): Checkpoint {
 }
 
 /** @internal `model.save(dir)`. */
-export function saveModel(model: Model, dir: PathLike): void {
+export function saveModel(model: AnyModel, dir: PathLike): void {
   writeFolder("save", dir, encode("save", model));
 }
 

@@ -11,7 +11,7 @@ import { fmt, shapesEqual, sizeOf } from "../tensor/shape.js";
 import { describe } from "../tensor/tensor.js";
 import { withWeightSource } from "../layers/layer.js";
 import { Dropout } from "../layers/dropout.js";
-import { Model, type ModelConfig } from "../layers/model.js";
+import { Model, type AnyModel, type ModelConfig } from "../layers/model.js";
 import { modelFromConfig } from "../layers/serialize.js";
 import { checkOptions } from "../layers/options.js";
 import type { Optimizer } from "../optim/optimizer.js";
@@ -154,13 +154,13 @@ export interface LoadedModel {
  * const copy = gt.fromMemory({ manifest, weights }).model;
  * ```
  */
-export function toMemory(model: Model, options: ToMemoryOptions = {}): SavedModel {
+export function toMemory(model: AnyModel, options: ToMemoryOptions = {}): SavedModel {
   return encode("toMemory", model, options);
 }
 
 /** @internal {@link toMemory} with the caller's name in messages. */
-export function encode(where: string, model: Model, options: ToMemoryOptions = {}): SavedModel {
-  if (!(model instanceof Model)) throw new Error(`${where}: expected a Model (from gt.sequential), got ${describe(model)}`);
+export function encode(where: string, model: AnyModel, options: ToMemoryOptions = {}): SavedModel {
+  if (!(model instanceof Model)) throw new Error(`${where}: expected a Model (from gt.sequential or gt.model), got ${describe(model)}`);
   const o = checkOptions(where, options, ["optimizer", "training"]);
   const architecture = model.getConfig();
   checkJsonable(where, "the model's config", architecture);
@@ -369,15 +369,28 @@ export function checkManifest(where: string, value: unknown, weightsName: string
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(file)) bad(where, "manifest.weightsFile", "a plain file name in the same folder (letters, digits, '.', '_', '-')", file);
   }
   const arch = record(where, "manifest.architecture", o.architecture, ["className", "config"]);
-  if (arch.className !== "Sequential") bad(where, "manifest.architecture.className", '"Sequential"', arch.className);
-  const config = record(where, "manifest.architecture.config", arch.config, ["name", "layers"], ["buildInputShape"]);
+  if (arch.className !== "Sequential" && arch.className !== "Functional") bad(where, "manifest.architecture.className", '"Sequential" or "Functional"', arch.className);
+  const functional = arch.className === "Functional";
+  const config = functional
+    ? record(where, "manifest.architecture.config", arch.config, ["name", "layers", "inputLayers", "outputLayers"])
+    : record(where, "manifest.architecture.config", arch.config, ["name", "layers"], ["buildInputShape"]);
   string(where, "manifest.architecture.config.name", config.name);
   list(where, "manifest.architecture.config.layers", config.layers).forEach((l, i) => {
-    const layer = record(where, `manifest.architecture.config.layers[${i}]`, l, ["className", "config"]);
-    string(where, `manifest.architecture.config.layers[${i}].className`, layer.className);
-    const lc = object(where, `manifest.architecture.config.layers[${i}].config`, layer.config);
-    string(where, `manifest.architecture.config.layers[${i}].config.name`, lc.name);
+    const path = `manifest.architecture.config.layers[${i}]`;
+    const layer = record(where, path, l, functional ? ["className", "config", "inboundNodes"] : ["className", "config"]);
+    string(where, `${path}.className`, layer.className);
+    const lc = object(where, `${path}.config`, layer.config);
+    string(where, `${path}.config.name`, lc.name);
+    if (functional) list(where, `${path}.inboundNodes`, layer.inboundNodes).forEach((node, k) => list(where, `${path}.inboundNodes[${k}]`, node).forEach((r, j) => tensorRef(where, `${path}.inboundNodes[${k}][${j}]`, r)));
   });
+  if (functional) {
+    for (const key of ["inputLayers", "outputLayers"]) {
+      const refs = config[key];
+      const path = `manifest.architecture.config.${key}`;
+      if (Array.isArray(refs) && Array.isArray(refs[0])) refs.forEach((r, j) => tensorRef(where, `${path}[${j}]`, r));
+      else tensorRef(where, path, refs);
+    }
+  }
   if (config.buildInputShape !== undefined) {
     list(where, "manifest.architecture.config.buildInputShape", config.buildInputShape).forEach((d, i) => {
       if (d !== null) integer(where, `manifest.architecture.config.buildInputShape[${i}]`, d);
@@ -417,6 +430,13 @@ export function checkManifest(where: string, value: unknown, weightsName: string
   return o as unknown as ModelManifest;
 }
 
+/** A functional graph's reference to a tensor: `[layer name, node index, 0]`. */
+function tensorRef(where: string, path: string, value: unknown): void {
+  if (!Array.isArray(value) || value.length !== 3 || typeof value[0] !== "string" || !Number.isInteger(value[1]) || value[1] < 0 || value[2] !== 0) {
+    bad(where, path, "a reference [layerName, nodeIndex, 0]", value);
+  }
+}
+
 function checkTraining(where: string, value: unknown): void {
   const t = record(where, "manifest.training", value, ["epoch", "history", "dropoutCalls"], ["seed"]);
   integer(where, "manifest.training.epoch", t.epoch);
@@ -436,7 +456,7 @@ function checkTraining(where: string, value: unknown): void {
 }
 
 /** `prefix` is how the caller's argument names the fields: `training.` for toMemory, nothing for saveCheckpoint. */
-function trainingToManifest(where: string, training: TrainingState, model: Model, prefix: string): TrainingManifest {
+function trainingToManifest(where: string, training: TrainingState, model: AnyModel, prefix: string): TrainingManifest {
   const t = checkOptions(`${where}: training`, training, ["epoch", "seed", "history"]);
   if (typeof t.epoch !== "number" || !Number.isInteger(t.epoch) || t.epoch < 0) {
     throw new Error(`${where}: ${prefix}epoch (the next epoch to run: the number of epochs completed) must be an integer >= 0, got ${show(t.epoch)}`);

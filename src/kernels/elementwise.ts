@@ -48,7 +48,7 @@ export function binaryKernel(name: string, a: Tensor, b: Tensor, shape: readonly
   } else {
     const as = broadcastStrides(a.shape, a.strides, shape);
     const bs = broadcastStrides(b.shape, b.strides, shape);
-    if (fast !== undefined && size >= nd.NDOPS_MIN_SIZE && a.dtype === dtype && b.dtype === dtype) {
+    if (fast !== undefined && size >= nd.NDOPS_MIN_SIZE && a.dtype === dtype && b.dtype === dtype && nd.ready()) {
       nd.binary(FAST[fast], out, shape, a.buffer, as, a.offset, b.buffer, bs, b.offset);
     } else {
       strided(out, shape, a.buffer, as, a.offset, b.buffer, bs, b.offset, f);

@@ -11,7 +11,7 @@ import * as nd from "./ndops.js";
 export function copyStrided(out: TypedArray, src: TypedArray, shape: readonly number[], strides: readonly number[], offset: number): void {
   const size = sizeOf(shape);
   if (size === 0) return;
-  if (size >= nd.NDOPS_MIN_SIZE) {
+  if (size >= nd.NDOPS_MIN_SIZE && nd.ready()) {
     nd.assign(out, shape, src, strides, offset);
     return;
   }

@@ -6,7 +6,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import * as ops from "../ops/activations.js";
 import { Layer, type CallOptions, type LayerConfig, type LayerOptions } from "./layer.js";
-import { camelCase, checkOptions } from "./options.js";
+import { camelCase, checkOptions, LAYER_OPTIONS } from "./options.js";
 
 /** The activations a layer can name. */
 export type ActivationName = "relu" | "sigmoid" | "tanh" | "softmax" | "leakyRelu" | "linear";
@@ -78,7 +78,7 @@ export class Activation extends Layer {
 
   /** @throws Error listing the known activations when the name is unknown. */
   constructor(options: ActivationLayerOptions) {
-    checkOptions("activation", options, ["activation", "alpha", "axis", "name", "inputShape", "trainable", "dtype"]);
+    checkOptions("activation", options, ["activation", "alpha", "axis", ...LAYER_OPTIONS]);
     const name = activationName(options.activation);
     super(options, PREFIXES[name]);
     this.activation = name;
@@ -111,17 +111,17 @@ export function activation(options: ActivationLayerOptions): Activation {
 
 /** A ReLU layer: `max(x, 0)`. @example `gt.layers.relu()` */
 export function relu(options: LayerOptions = {}): Activation {
-  return new Activation({ ...options, activation: "relu" });
+  return new Activation({ ...checkOptions("relu", options, LAYER_OPTIONS), activation: "relu" });
 }
 
 /** A sigmoid layer. @example `gt.layers.sigmoid()` */
 export function sigmoid(options: LayerOptions = {}): Activation {
-  return new Activation({ ...options, activation: "sigmoid" });
+  return new Activation({ ...checkOptions("sigmoid", options, LAYER_OPTIONS), activation: "sigmoid" });
 }
 
 /** A tanh layer. @example `gt.layers.tanh()` */
 export function tanh(options: LayerOptions = {}): Activation {
-  return new Activation({ ...options, activation: "tanh" });
+  return new Activation({ ...checkOptions("tanh", options, LAYER_OPTIONS), activation: "tanh" });
 }
 
 /**
@@ -129,7 +129,7 @@ export function tanh(options: LayerOptions = {}): Activation {
  * @example `gt.layers.softmax()`
  */
 export function softmax(options: LayerOptions & { axis?: number } = {}): Activation {
-  return new Activation({ ...options, activation: "softmax" });
+  return new Activation({ ...checkOptions("softmax", options, ["axis", ...LAYER_OPTIONS]), activation: "softmax" });
 }
 
 /**
@@ -140,6 +140,7 @@ export function softmax(options: LayerOptions & { axis?: number } = {}): Activat
  * @example `gt.layers.leakyRelu({ alpha: 0.1 })`
  */
 export function leakyRelu(options: LayerOptions & { alpha?: number } = {}): Activation {
+  checkOptions("leakyRelu", options, ["alpha", ...LAYER_OPTIONS]);
   const alpha = options.alpha ?? 0.3;
   if (typeof alpha !== "number" || !Number.isFinite(alpha)) throw new Error(`leakyRelu: alpha must be a finite number, got ${String(alpha)}`);
   return new Activation({ ...options, alpha, activation: "leakyRelu" });

@@ -1,8 +1,10 @@
 /**
  * Layers and models, as `gt.layers`: `dense`, activation layers, `dropout`, `flatten`,
  * `conv2d`, the pooling layers, `reshape`, `batchNormalization`, `layerNormalization`,
- * `embedding`, and
- * `sequential` to stack them (also at the root: `gt.sequential`).
+ * `embedding`, the recurrent `simpleRNN` and `lstm`, the merge layers (`add`, `subtract`,
+ * `multiply`, `average`, `maximum`, `minimum`, `concatenate`), `sequential` to stack layers and
+ * `input` / `model` to wire a graph of them (also at the root: `gt.sequential`, `gt.input`,
+ * `gt.model`).
  *
  * ```ts
  * const model = gt.sequential([
@@ -30,5 +32,15 @@ export { Reshape, reshape, type ReshapeOptions } from "./reshape.js";
 export { BatchNormalization, batchNormalization, type BatchNormalizationOptions, type BatchNormalizationInitializers } from "./batch-normalization.js";
 export { Embedding, embedding, type EmbeddingOptions } from "./embedding.js";
 export { LayerNormalization, layerNormalization, type LayerNormalizationOptions } from "./layer-normalization.js";
-export { Model, sequential, type ModelOptions, type ModelConfig, type PredictOptions } from "./model.js";
+export { Model, sequential, type ModelOptions, type ModelConfig, type SequentialConfig, type PredictOptions, type ModelInput, type ModelOutput, type AnyModel } from "./model.js";
+export { Functional, model, type FunctionalOptions, type FunctionalConfig, type FunctionalLayerConfig, type TensorRef } from "./functional.js";
+export { SymbolicTensor, type InputOptions } from "./symbolic.js";
+export { InputLayer, input, type InputLayerOptions } from "./input-layer.js";
+export {
+  Merge, Add, add, Subtract, subtract, Multiply, multiply, Average, average, Maximum, maximum, Minimum, minimum,
+  Concatenate, concatenate, type ConcatenateOptions,
+} from "./merge.js";
+export { Recurrent, type RecurrentOptions } from "./recurrent.js";
+export { SimpleRNN, simpleRNN, type SimpleRNNOptions } from "./simple-rnn.js";
+export { LSTM, lstm, type LSTMOptions } from "./lstm.js";
 export { layerFromConfig, modelFromConfig } from "./serialize.js";

@@ -7,6 +7,7 @@
  * a vector both are its length; for higher ranks the leading dimensions are a receptive field.
  * @module
  */
+import { checkOptionNames } from "../util/options.js";
 import { allocate, type DType } from "../tensor/dtype.js";
 import { fill, fromValues, randomNormal as normalDraw, randomUniform as uniformDraw, rng, type Seed } from "../tensor/create.js";
 import { checkShape, sizeOf } from "../tensor/shape.js";
@@ -25,7 +26,7 @@ export interface InitializerOptions {
 export type Initializer = (shape: readonly number[], options?: InitializerOptions) => Tensor;
 
 /** The initializers that can be named in a layer's options. */
-export type InitializerName = "glorotUniform" | "glorotNormal" | "heUniform" | "heNormal" | "zeros" | "ones" | "randomNormal" | "randomUniform";
+export type InitializerName = "glorotUniform" | "glorotNormal" | "heUniform" | "heNormal" | "zeros" | "ones" | "randomNormal" | "randomUniform" | "orthogonal";
 
 /**
  * An initializer by name, or by name with parameters (`{ name: 'randomNormal', stddev: 0.1 }`).
@@ -44,6 +45,8 @@ export type InitializerSpec =
       minval?: number;
       /** The upper bound, for `'randomUniform'`. */
       maxval?: number;
+      /** The multiplier, for `'orthogonal'`. */
+      gain?: number;
     };
 
 /** `1/0.8796…`: the standard deviation of a unit normal truncated to ±2, inverted (Keras' constant). */
@@ -71,6 +74,7 @@ export function computeFans(shape: readonly number[]): {
  * @example `gt.initializers.glorotUniform([784, 128], { seed: 1 })`
  */
 export function glorotUniform(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("glorotUniform", options, ["seed", "dtype"]);
   const { fanIn, fanOut } = computeFans(checkShape(shape, "glorotUniform"));
   return symmetricUniform(shape, Math.sqrt(6 / Math.max(1, fanIn + fanOut)), options);
 }
@@ -82,6 +86,7 @@ export function glorotUniform(shape: readonly number[], options: InitializerOpti
  * @example `gt.initializers.glorotNormal([784, 128], { seed: 1 })`
  */
 export function glorotNormal(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("glorotNormal", options, ["seed", "dtype"]);
   const { fanIn, fanOut } = computeFans(checkShape(shape, "glorotNormal"));
   return truncatedNormal(shape, Math.sqrt(2 / Math.max(1, fanIn + fanOut)) / TRUNCATION_CORRECTION, options);
 }
@@ -91,6 +96,7 @@ export function glorotNormal(shape: readonly number[], options: InitializerOptio
  * @example `gt.initializers.heUniform([784, 128], { seed: 1 })`
  */
 export function heUniform(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("heUniform", options, ["seed", "dtype"]);
   const { fanIn } = computeFans(checkShape(shape, "heUniform"));
   return symmetricUniform(shape, Math.sqrt(6 / Math.max(1, fanIn)), options);
 }
@@ -100,17 +106,20 @@ export function heUniform(shape: readonly number[], options: InitializerOptions 
  * @example `gt.initializers.heNormal([784, 128], { seed: 1 })`
  */
 export function heNormal(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("heNormal", options, ["seed", "dtype"]);
   const { fanIn } = computeFans(checkShape(shape, "heNormal"));
   return truncatedNormal(shape, Math.sqrt(2 / Math.max(1, fanIn)) / TRUNCATION_CORRECTION, options);
 }
 
 /** All zeros (the default bias initializer). @example `gt.initializers.zeros([10])` */
 export function zeros(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("zeros", options, ["seed", "dtype"]);
   return fill(shape, 0, options.dtype ?? "float32");
 }
 
 /** All ones. @example `gt.initializers.ones([10])` */
 export function ones(shape: readonly number[], options: InitializerOptions = {}): Tensor {
+  checkOptionNames("ones", options, ["seed", "dtype"]);
   return fill(shape, 1, options.dtype ?? "float32");
 }
 
@@ -119,6 +128,7 @@ export function ones(shape: readonly number[], options: InitializerOptions = {})
  * @example `gt.initializers.randomNormal([3, 3], { stddev: 0.1, seed: 2 })`
  */
 export function randomNormal(shape: readonly number[], options: InitializerOptions & { mean?: number; stddev?: number } = {}): Tensor {
+  checkOptionNames("randomNormal", options, ["seed", "dtype", "mean", "stddev"]);
   const { mean = 0, stddev = 0.05, seed, dtype = "float32" } = options;
   return normalDraw(shape, { mean, stddev, seed, dtype });
 }
@@ -128,11 +138,58 @@ export function randomNormal(shape: readonly number[], options: InitializerOptio
  * @example `gt.initializers.randomUniform([3, 3], { minval: -1, maxval: 1, seed: 2 })`
  */
 export function randomUniform(shape: readonly number[], options: InitializerOptions & { minval?: number; maxval?: number } = {}): Tensor {
+  checkOptionNames("randomUniform", options, ["seed", "dtype", "minval", "maxval"]);
   const { minval = -0.05, maxval = 0.05, seed, dtype = "float32" } = options;
   return uniformDraw(shape, { minval, maxval, seed, dtype });
 }
 
-const BY_NAME: Record<InitializerName, Initializer> = { glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, randomNormal, randomUniform };
+/**
+ * A random orthogonal matrix times `gain` (Keras' `Orthogonal`, the default recurrent kernel of
+ * its RNN layers): the Q of a QR factorization of standard normal draws, with the signs that make
+ * R's diagonal positive, so Q is uniformly distributed. A shape of rank > 2 is flattened to
+ * `[product of all but the last, last]`; with fewer rows than columns the rows are orthonormal,
+ * otherwise the columns are.
+ * @throws Error for a shape of rank below 2.
+ * @example `gt.initializers.orthogonal([16, 64], { seed: 1 })` has orthonormal rows.
+ */
+export function orthogonal(shape: readonly number[], options: InitializerOptions & { gain?: number } = {}): Tensor {
+  checkOptionNames("orthogonal", options, ["seed", "dtype", "gain"]);
+  checkShape(shape, "orthogonal");
+  if (shape.length < 2) throw new Error(`orthogonal: the shape must have at least two dimensions, got [${shape.join(", ")}]`);
+  const { gain = 1, seed, dtype = "float32" } = options;
+  if (typeof gain !== "number" || !Number.isFinite(gain)) throw new Error(`orthogonal: gain must be a finite number, got ${JSON.stringify(gain)}`);
+  const rows = sizeOf(shape.slice(0, -1)), cols = shape[shape.length - 1];
+  const tall = rows >= cols;
+  const n = tall ? rows : cols, m = tall ? cols : rows;
+  const q = orthonormalColumns(normalDraw([n, m], { seed, dtype: "float64" }).data() as Float64Array, n, m);
+  const out = allocate(dtype, rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = gain * (tall ? q[i * m + j] : q[j * m + i]);
+  return fromValues(out, shape, dtype);
+}
+
+/**
+ * Gram–Schmidt on the columns of the row-major n×m matrix `a` (n ≥ m), in place. Each column is
+ * orthogonalized twice ("twice is enough": the second pass removes what rounding left of the
+ * first), and dividing by its positive norm is the sign choice that makes R's diagonal positive.
+ */
+function orthonormalColumns(a: Float64Array, n: number, m: number): Float64Array {
+  for (let j = 0; j < m; j++) {
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += a[i * m + k] * a[i * m + j];
+        for (let i = 0; i < n; i++) a[i * m + j] -= dot * a[i * m + k];
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += a[i * m + j] ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) a[i * m + j] /= norm;
+  }
+  return a;
+}
+
+const BY_NAME: Record<InitializerName, Initializer> = { glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, randomNormal, randomUniform, orthogonal };
 
 /** The names {@link getInitializer} knows. */
 export const INITIALIZER_NAMES = Object.keys(BY_NAME) as InitializerName[];

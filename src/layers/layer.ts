@@ -6,11 +6,14 @@
  */
 import { checkDType, type DType } from "../tensor/dtype.js";
 import { fmt, sizeOf } from "../tensor/shape.js";
-import type { Tensor, TensorLike, Variable } from "../tensor/tensor.js";
+import { Tensor, type TensorLike, type Variable } from "../tensor/tensor.js";
 import { variable, type Seed } from "../tensor/create.js";
 import { toTensor } from "../ops/lift.js";
-import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { withLayerScope } from "../autograd/tape.js";
+import { getInitializer, type Initializer, type InitializerSpec } from "./initializers.js";
 import { checkInputShape } from "./options.js";
+import { checkOptionNames } from "../util/options.js";
+import { connect, isSymbolic, type Node, type SymbolicTensor } from "./symbolic.js";
 
 /** A shape whose batch dimension (the first) may be unknown: `[null, 784]`. */
 export type LayerShape = readonly (number | null)[];
@@ -54,6 +57,9 @@ export interface AddWeightOptions {
   /** Seed of the initializer's draw. */
   seed?: Seed;
 }
+
+/** @internal The names {@link CallOptions} holds. */
+export const CALL_OPTIONS: readonly string[] = ["training"];
 
 const counters = new Map<string, number>();
 
@@ -109,6 +115,8 @@ export abstract class Layer {
   trainable: boolean;
   /** The input shape the layer was built for (batch dimension `null`), once built. */
   buildInputShape: LayerShape | undefined;
+  /** @internal Each application of the layer to symbolic tensors (more than one when shared). */
+  readonly inboundNodes: Node[] = [];
   private readonly _weights: { variable: Variable; trainable: boolean }[] = [];
 
   /** The kind of layer, as printed by `summary()` and saved in configs: `'Dense'`. */
@@ -156,15 +164,67 @@ export abstract class Layer {
   }
 
   /**
-   * Runs the layer on `x`, building its weights from `x`'s shape on the first call.
-   * @throws Error when `x` is not a tensor, or (from the layer) when its shape does not fit.
+   * Runs the layer on `x`, building its weights from `x`'s shape on the first call. Given a
+   * symbolic tensor (from `gt.input` or another layer's `apply`), it runs nothing: it records the
+   * connection for `gt.model` and returns the symbolic output, whose shape it infers now. Merge
+   * layers take a list: `layers.add().apply([a, b])`.
+   * @throws Error when `x` is not a tensor, when its shape does not match the declared
+   * `inputShape` (naming the layer and both shapes), or (from the layer) when its shape does not
+   * fit; for symbolic inputs, naming the layer and the shapes it was given.
    * @example `gt.layers.relu().apply(gt.tensor([-1, 2]))`
    */
-  apply(x: TensorLike, options: CallOptions = {}): Tensor {
-    const t = toTensor(this.name, x);
+  apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: CallOptions): SymbolicTensor;
+  apply(x: TensorLike | readonly Tensor[], options?: CallOptions): Tensor;
+  apply(x: TensorLike | readonly Tensor[] | SymbolicTensor | readonly SymbolicTensor[], options: CallOptions = {}): Tensor | SymbolicTensor {
+    checkOptionNames(`${this.name}.apply`, options, CALL_OPTIONS);
+    if (isSymbolic(x)) return connect(this, x);
+    if (Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof Tensor)) return withLayerScope(this.name, () => this.applyList(x as Tensor[], options));
+    const t = toTensor(this.name, x as TensorLike);
     if (t.rank === 0) throw new Error(`${this.name}: expected a batch of inputs (batch dimension first), got a scalar`);
+    this.checkDeclaredShape(t.shape, "received input");
     this.ensureBuilt([null, ...t.shape.slice(1)]);
-    return this.call(t, options);
+    // Ops the call records are tagged with this layer, so a drawn tape groups them.
+    return withLayerScope(this.name, () => this.call(t, options));
+  }
+
+  /** @internal True for layers that take a list of inputs (the merge layers). */
+  get takesList(): boolean {
+    return false;
+  }
+
+  /**
+   * @internal The forward pass on a list of tensors. Only multi-input layers (the merge layers)
+   * take one; the others say so.
+   */
+  applyList(xs: readonly Tensor[], _options: CallOptions): Tensor {
+    throw new Error(`${this.name}: takes one input tensor, got a list of ${xs.length}; only merge layers (add, concatenate, …) take a list`);
+  }
+
+  /**
+   * @internal Builds the layer for symbolic inputs of `shape` (a list of shapes for merge layers)
+   * and returns the output's shape.
+   */
+  inferShape(shape: LayerShape | readonly LayerShape[]): LayerShape {
+    if (shape.length > 0 && Array.isArray(shape[0])) throw new Error(`takes one input tensor, got a list of ${shape.length}; only merge layers (add, concatenate, …) take a list`);
+    const one = shape as LayerShape;
+    if (one.length === 0) throw new Error("expected a batch of inputs (batch dimension first), got a scalar");
+    this.checkDeclaredShape(one, "input");
+    this.ensureBuilt(one);
+    return this.computeOutputShape([null, ...one.slice(1)]);
+  }
+
+  /**
+   * @internal Throws unless inputs of `shape` (batch first; `null` matches anything) fit the
+   * declared `inputShape`: a layer built for `[28, 28]` must not quietly take `[n, 784]`.
+   */
+  checkDeclaredShape(shape: LayerShape, what: string): void {
+    const declared = this.inputShape;
+    if (declared === undefined) return;
+    if (shape.length === declared.length + 1 && declared.every((d, i) => shape[i + 1] === null || shape[i + 1] === d)) return;
+    throw new Error(
+      `${this.name}: declared inputShape ${fmt(declared)} does not match the ${what} of shape ${fmtLayerShape(shape)} ` +
+        `(one sample is ${fmtLayerShape(shape.slice(1))}); reshape the input, or declare inputShape: ${fmtLayerShape(shape.slice(1))}`,
+    );
   }
 
   /** @internal Builds the layer for `inputShape` unless it already is. */
@@ -175,16 +235,18 @@ export abstract class Layer {
   }
 
   /**
-   * Creates a weight as a {@link Variable} named `layerName/name`, initialized by `initializer`.
+   * Creates a weight as a {@link Variable} named `layerName/name`, initialized by `initializer` (a
+   * name, or a function for a value no named initializer gives, such as an LSTM's forget-gate bias).
    * @throws Error naming the layer when a weight of that name exists or the initializer is unknown.
    * @example `this.kernel = this.addWeight("kernel", [inputDim, units], "glorotUniform", { seed })`
    */
-  addWeight(name: string, shape: readonly number[], initializer: InitializerSpec, options: AddWeightOptions = {}): Variable {
+  addWeight(name: string, shape: readonly number[], initializer: InitializerSpec | Initializer, options: AddWeightOptions = {}): Variable {
+    checkOptionNames(`${this.name}.addWeight`, options, ["trainable", "dtype", "seed"]);
     const fullName = `${this.name}/${name}`;
     if (this._weights.some((w) => w.variable.name === fullName)) throw new Error(`${this.name}: a weight named '${name}' already exists`);
     const dtype = options.dtype ?? this.dtype;
     const trainable = options.trainable ?? true;
-    const initial = weightSource !== undefined ? weightSource(this.name, name, shape, dtype) : getInitializer(initializer)(shape, { seed: options.seed, dtype });
+    const initial = weightSource !== undefined ? weightSource(this.name, name, shape, dtype) : (typeof initializer === "function" ? initializer : getInitializer(initializer))(shape, { seed: options.seed, dtype });
     const v = variable(initial, { name: fullName, trainable });
     this._weights.push({ variable: v, trainable });
     return v;

@@ -14,9 +14,10 @@ import { compileModel, type CompileOptions, type CompiledState } from "../traini
 import { evaluateModel, fitModel, type EvaluateOptions, type FitOptions } from "../training/fit.js";
 import type { History } from "../training/history.js";
 import type { Logs } from "../training/callbacks.js";
-import { formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
+import { CALL_OPTIONS, formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
 import { saveModel } from "../io/folder.js";
+import type { FunctionalConfig } from "./functional.js";
 import type { PathLike } from "../util/path.js";
 import { modelToOnnx } from "../interop/onnx/index.js";
 
@@ -33,7 +34,10 @@ export interface PredictOptions {
 }
 
 /** The JSON-able architecture of a model, from which `layers.modelFromConfig` rebuilds it. */
-export interface ModelConfig {
+export type ModelConfig = SequentialConfig | FunctionalConfig;
+
+/** The architecture of a sequential model. */
+export interface SequentialConfig {
   /** Always `'Sequential'`. */
   className: "Sequential";
   /** The model's name and layers. */
@@ -46,6 +50,15 @@ export interface ModelConfig {
     buildInputShape?: (number | null)[];
   };
 }
+
+/** What a model's forward pass takes: one batch, or a list of batches for a model with several inputs. */
+export type ModelInput = TensorLike | readonly Tensor[];
+
+/** What a model's forward pass returns: one tensor, or a list for a model whose outputs were given as a list. */
+export type ModelOutput = Tensor | Tensor[];
+
+/** Any model, whatever its outputs: what the functions that take any model (checkpoints, callbacks) accept. */
+export type AnyModel = Model<ModelOutput>;
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
 
@@ -65,7 +78,7 @@ const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
  * const history = await model.fit(x, y, { epochs: 5 });
  * ```
  */
-export class Model {
+export class Model<O extends ModelOutput = Tensor> {
   /** The model's name. */
   readonly name: string;
   /** Set to true (by a callback, say) to end `fit` after the current batch. */
@@ -107,6 +120,16 @@ export class Model {
     }
   }
 
+  /** The names of the layers that produce the outputs: the last layer's for a sequential model. */
+  outputNames(): string[] {
+    return [this._layers.length === 0 ? this.name : this._layers[this._layers.length - 1].name];
+  }
+
+  /** @internal True when `call` returns a list of tensors (a functional model whose outputs were a list). */
+  get returnsList(): boolean {
+    return false;
+  }
+
   /** The layers, in order. */
   get layers(): readonly Layer[] {
     return this._layers.slice();
@@ -128,6 +151,7 @@ export class Model {
     }
     let shape: LayerShape = [null, ...inputShape.slice(1)];
     for (const layer of this._layers) {
+      layer.checkDeclaredShape(shape, "input shape it is built for");
       layer.ensureBuilt(shape);
       shape = layer.computeOutputShape(shape);
     }
@@ -154,10 +178,12 @@ export class Model {
    * @throws Error from a layer whose input shape does not fit.
    * @example `const logits = model.call(x, { training: true })`
    */
-  call(x: TensorLike, options: CallOptions = {}): Tensor {
-    let y = toTensor(this.name, x);
+  call(x: ModelInput, options: CallOptions = {}): O {
+    checkOptions("call", options, CALL_OPTIONS);
+    if (isTensorList(x)) throw new Error(`${this.name}: a sequential model takes one input tensor, got a list of ${x.length}; models with several inputs are built with gt.model`);
+    let y = toTensor(this.name, x as TensorLike);
     for (const layer of this._layers) y = layer.apply(y, options);
-    return y;
+    return y as O;
   }
 
   /**
@@ -167,36 +193,41 @@ export class Model {
    * @throws Error when `x` is not a batch of inputs or `batchSize` is not a positive integer.
    * @example `const probabilities = model.predict(xTest, { batchSize: 256 })`
    */
-  predict(x: TensorLike, options: PredictOptions = {}): Tensor {
+  predict(x: ModelInput, options: PredictOptions = {}): O {
     checkOptions("predict", options, ["batchSize"]);
     const batchSize = positiveInteger("predict", "batchSize", options.batchSize ?? 32);
-    const t = toTensor("predict", x);
-    if (t.rank === 0) throw new Error("predict: expected a batch of inputs (batch dimension first), got a scalar");
-    const n = t.shape[0];
+    const list = isTensorList(x);
+    const xs = list ? x : [toTensor("predict", x as TensorLike)];
+    if (xs.some((t) => t.rank === 0)) throw new Error("predict: expected a batch of inputs (batch dimension first), got a scalar");
+    const n = xs[0].shape[0];
+    const other = xs.findIndex((t) => t.shape[0] !== n);
+    if (other >= 0) throw new Error(`predict: the inputs hold different numbers of samples: input 0 has ${n}, input ${other} has ${xs[other].shape[0]}`);
     // Inference records nothing, even inside a tape's record: a prediction is a constant.
     return noGrad(() => {
-      if (n <= batchSize) return this.call(t);
-      const outputs: Tensor[] = [];
+      if (n <= batchSize) return this.call(list ? xs : xs[0]);
+      const outputs: ModelOutput[] = [];
       for (let start = 0; start < n; start += batchSize) {
-        outputs.push(this.call(slice(t, [start], [Math.min(batchSize, n - start)])));
+        const part = xs.map((t) => slice(t, [start], [Math.min(batchSize, n - start)]));
+        outputs.push(this.call(list ? part : part[0]));
       }
-      return concat(outputs, 0);
+      const first = outputs[0];
+      return (Array.isArray(first) ? first.map((_, k) => concat(outputs.map((o) => (o as Tensor[])[k]), 0)) : concat(outputs as Tensor[], 0)) as O;
     });
   }
 
   /** All weights, layer by layer (kernel, then bias). */
   get weights(): Variable[] {
-    return this._layers.flatMap((l) => l.weights);
+    return this.layers.flatMap((l) => l.weights);
   }
 
   /** The weights that training updates, layer by layer (kernel, then bias). */
   get trainableWeights(): Variable[] {
-    return this._layers.flatMap((l) => l.trainableWeights);
+    return this.layers.flatMap((l) => l.trainableWeights);
   }
 
   /** The weights of frozen layers and non-trainable weights. */
   get nonTrainableWeights(): Variable[] {
-    return this._layers.flatMap((l) => l.nonTrainableWeights);
+    return this.layers.flatMap((l) => l.nonTrainableWeights);
   }
 
   /**
@@ -223,7 +254,7 @@ export class Model {
    */
   setWeights(weights: readonly Tensor[]): void {
     if (!Array.isArray(weights)) throw new Error(`setWeights: expected an array of tensors, got ${describe(weights)}`);
-    const vars = this._layers.flatMap((layer) => layer.weights.map((v) => ({ layer, v })));
+    const vars = this.layers.flatMap((layer) => layer.weights.map((v) => ({ layer, v })));
     if (!this.built) throw new Error(`setWeights: the model ${this.name} is not built yet, so its weights do not exist; build it first (model.build or an inputShape)`);
     if (weights.length !== vars.length) {
       const missing = weights.length < vars.length ? `; the first weight without a value is ${vars[weights.length].v.name} of layer '${vars[weights.length].layer.name}'` : "";
@@ -261,29 +292,14 @@ export class Model {
     if (!this.built) {
       throw new Error(`${this.name}: summary needs the model built; give the first layer an inputShape, call model.build([null, ...]) or run it on data first`);
     }
-    const cols = [29, 26, 10];
-    const width = cols[0] + cols[1] + cols[2];
-    const row = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? `${c} `.padEnd(cols[i]) : c)).join("").trimEnd();
     const shapes = this.outputShapes();
-    const lines = [`Model: "${this.name}"`, "_".repeat(width), row([" Layer (type)", "Output Shape", "Param #"]), "=".repeat(width)];
-    this._layers.forEach((l, i) => lines.push(row([` ${l.name} (${l.className})`, formatShape(shapes[i]), String(l.countParams())])));
-    const size = (vs: Variable[]) => [vs.reduce((n, v) => n + v.size, 0), vs.reduce((n, v) => n + v.size * BYTES[v.dtype], 0)] as const;
-    const [total, totalBytes] = size(this.weights);
-    const [trainable, trainableBytes] = size(this.trainableWeights);
-    lines.push(
-      "=".repeat(width),
-      `Total params: ${total} (${readableSize(totalBytes)})`,
-      `Trainable params: ${trainable} (${readableSize(trainableBytes)})`,
-      `Non-trainable params: ${total - trainable} (${readableSize(totalBytes - trainableBytes)})`,
-      "_".repeat(width),
-    );
-    for (const line of lines) print(line);
-    return lines.join("\n");
+    const rows = this._layers.map((l, i) => [` ${l.name} (${l.className})`, formatShape(shapes[i]), String(l.countParams())]);
+    return drawSummary(this, ["Layer (type)", "Output Shape", "Param #"], [29, 26, 10], rows, print);
   }
 
   /** The architecture as plain JSON, from which `layers.modelFromConfig` rebuilds the model. */
   getConfig(): ModelConfig {
-    const config: ModelConfig["config"] = { name: this.name, layers: this._layers.map((l) => l.toJSON()) };
+    const config: SequentialConfig["config"] = { name: this.name, layers: this._layers.map((l) => l.toJSON()) };
     if (this.inputShape !== undefined) config.buildInputShape = this.inputShape.slice();
     return { className: "Sequential", config };
   }
@@ -348,7 +364,7 @@ export class Model {
    * when the loss turns NaN or infinite (naming the epoch and batch; that batch's update is not applied).
    * @example `const history = await model.fit(x, y, { epochs: 5, batchSize: 64, validationSplit: 0.1, seed: 1 })`
    */
-  fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  fit(x: Tensor | readonly Tensor[], y: Tensor | readonly Tensor[], options: FitOptions = {}): Promise<History> {
     return fitModel(this, x, y, options);
   }
 
@@ -358,7 +374,7 @@ export class Model {
    * @throws Error when the model is not compiled or `x` and `y` differ in length.
    * @example `const { loss, accuracy } = model.evaluate(xTest, yTest)`
    */
-  evaluate(x: Tensor, y: Tensor, options: EvaluateOptions = {}): Logs {
+  evaluate(x: Tensor | readonly Tensor[], y: Tensor | readonly Tensor[], options: EvaluateOptions = {}): Logs {
     return evaluateModel(this, x, y, options);
   }
 }
@@ -378,6 +394,34 @@ export class Model {
  */
 export function sequential(layerList: readonly Layer[] = [], options: ModelOptions = {}): Model {
   return new Model(layerList, options);
+}
+
+/** @internal True for a non-empty array of tensors (a multi-input model's batch), as opposed to nested numbers. */
+export function isTensorList(x: unknown): x is readonly Tensor[] {
+  return Array.isArray(x) && x.length > 0 && x.every((t) => t instanceof Tensor);
+}
+
+/**
+ * @internal Draws Keras' summary table: a title, the header, one row per layer (cells padded to
+ * `cols`, the last cell unpadded), the parameter totals. Each line goes to `print`.
+ */
+export function drawSummary(model: AnyModel, header: string[], cols: number[], rows: string[][], print: (line: string) => void): string {
+  const width = cols.reduce((a, b) => a + b, 0);
+  const row = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? `${c} `.padEnd(cols[i]) : c)).join("").trimEnd();
+  const lines = [`Model: "${model.name}"`, "_".repeat(width), row([` ${header[0]}`, ...header.slice(1)]), "=".repeat(width)];
+  for (const r of rows) lines.push(row(r));
+  const size = (vs: Variable[]) => [vs.reduce((n, v) => n + v.size, 0), vs.reduce((n, v) => n + v.size * BYTES[v.dtype], 0)] as const;
+  const [total, totalBytes] = size(model.weights);
+  const [trainable, trainableBytes] = size(model.trainableWeights);
+  lines.push(
+    "=".repeat(width),
+    `Total params: ${total} (${readableSize(totalBytes)})`,
+    `Trainable params: ${trainable} (${readableSize(trainableBytes)})`,
+    `Non-trainable params: ${total - trainable} (${readableSize(totalBytes - trainableBytes)})`,
+    "_".repeat(width),
+  );
+  for (const line of lines) print(line);
+  return lines.join("\n");
 }
 
 function readableSize(bytes: number): string {

@@ -19,6 +19,9 @@ export function checkOptions<T extends object>(where: string, options: T | undef
   return checkOptionNames(where, options, known) as T;
 }
 
+/** @internal The options every layer takes ({@link LayerOptions}), for the lists of known names. */
+export const LAYER_OPTIONS: readonly string[] = ["name", "inputShape", "trainable", "dtype"];
+
 /** @internal A positive integer, else an error naming the option and the value. */
 export function positiveInteger(where: string, label: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {

@@ -3,7 +3,7 @@
  * architecture needs.
  * @module
  */
-import { describe } from "../tensor/tensor.js";
+import { describe, type Tensor } from "../tensor/tensor.js";
 import { Activation } from "./activations.js";
 import { Dense } from "./dense.js";
 import { Dropout } from "./dropout.js";
@@ -12,10 +12,27 @@ import { BatchNormalization } from "./batch-normalization.js";
 import { Conv2D } from "./conv2d.js";
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "./pooling.js";
 import { Reshape } from "./reshape.js";
+import { InputLayer } from "./input-layer.js";
+import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from "./merge.js";
 import { Embedding } from "./embedding.js";
 import { LayerNormalization } from "./layer-normalization.js";
+import { SimpleRNN } from "./simple-rnn.js";
+import { LSTM } from "./lstm.js";
 import type { Layer, LayerConfig } from "./layer.js";
-import { Model, type ModelConfig } from "./model.js";
+import { Model, type ModelConfig, type ModelOutput } from "./model.js";
+import type { FunctionalConfig } from "./functional.js";
+
+/**
+ * The maker of functional models, registered by functional.ts when it loads: importing it here
+ * would close the cycle model.ts → io → serialize.ts → functional.ts → model.ts while model.ts
+ * is still being evaluated.
+ */
+let makeFunctional: ((spec: FunctionalConfig, makeLayer: (spec: LayerConfig) => Layer) => Model<ModelOutput>) | undefined;
+
+/** @internal Called once by functional.ts. */
+export function registerFunctional(maker: NonNullable<typeof makeFunctional>): void {
+  makeFunctional = maker;
+}
 
 /** Makers of each layer kind from its config, by class name. */
 const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
@@ -35,8 +52,18 @@ const MAKERS: Record<string, (config: Record<string, unknown>) => Layer> = {
   GlobalMaxPooling2D: (c) => new GlobalMaxPooling2D(c as never),
   Reshape: (c) => new Reshape(c as never),
   BatchNormalization: (c) => new BatchNormalization(c as never),
+  InputLayer: (c) => new InputLayer(c as never),
+  Add: (c) => new Add(c as never),
+  Subtract: (c) => new Subtract(c as never),
+  Multiply: (c) => new Multiply(c as never),
+  Average: (c) => new Average(c as never),
+  Maximum: (c) => new Maximum(c as never),
+  Minimum: (c) => new Minimum(c as never),
+  Concatenate: (c) => new Concatenate(c as never),
   Embedding: (c) => new Embedding(c as never),
   LayerNormalization: (c) => new LayerNormalization(c as never),
+  SimpleRNN: (c) => new SimpleRNN(c as never),
+  LSTM: (c) => new LSTM(c as never),
 };
 
 /**
@@ -55,19 +82,23 @@ export function layerFromConfig(spec: LayerConfig): Layer {
 
 /**
  * A new model from `model.getConfig()`: the same layers, names and options, built for the same
- * input shape, with freshly initialized weights (load the weights with `setWeights`).
- * @throws Error when the config is not a Sequential model's or names an unknown layer class.
+ * input shape (for a functional model, the same graph), with freshly initialized weights (load
+ * the weights with `setWeights`).
+ * @throws Error when the config is not a Sequential or Functional model's, names an unknown layer
+ * class, or (functional) refers to a layer or node it does not have.
+ * @typeParam O - what the model returns: `Tensor` unless its outputs were a list (then `Tensor[]`).
  * @example
  * ```ts
  * const copy = gt.layers.modelFromConfig(JSON.parse(JSON.stringify(model.getConfig())));
  * copy.setWeights(model.getWeights());
  * ```
  */
-export function modelFromConfig(spec: ModelConfig): Model {
+export function modelFromConfig<O extends ModelOutput = Tensor>(spec: ModelConfig): Model<O> {
+  if (spec !== null && typeof spec === "object" && spec.className === "Functional" && makeFunctional !== undefined) return makeFunctional(spec, layerFromConfig) as unknown as Model<O>;
   if (spec === null || typeof spec !== "object" || spec.className !== "Sequential" || !Array.isArray(spec.config?.layers)) {
-    throw new Error(`modelFromConfig: expected { className: 'Sequential', config: { name, layers } }, got ${describe(spec)}`);
+    throw new Error(`modelFromConfig: expected { className: 'Sequential' or 'Functional', config: { name, layers, … } }, got ${describe(spec)}`);
   }
-  const model = new Model(spec.config.layers.map(layerFromConfig), { name: spec.config.name });
+  const model = new Model<O>(spec.config.layers.map(layerFromConfig), { name: spec.config.name });
   if (spec.config.buildInputShape !== undefined && !model.built) model.build(spec.config.buildInputShape);
   return model;
 }

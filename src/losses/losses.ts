@@ -13,6 +13,7 @@ import { abs, add, clipByValue, div, exp, log, maximum, mul, neg, square, sub } 
 import { logSoftmax, softmax } from "../ops/activations.js";
 import { oneHot } from "../ops/compare.js";
 import { mean, sum } from "../ops/reductions.js";
+import { checkProbabilities } from "./probabilities.js";
 
 /** Keras' epsilon: probabilities are clipped to [EPSILON, 1 − EPSILON] before the logarithm. */
 export const EPSILON = 1e-7;
@@ -39,7 +40,10 @@ export function meanSquaredError(yTrue: TensorLike, yPred: Tensor): Tensor {
 /**
  * Cross-entropy between integer class labels `yTrue` ([batch]) and per-class scores `yPred`
  * ([batch, classes]).
- * @throws Error naming the label and the number of classes when a label is out of range.
+ * With `fromLogits: false` (the default) `yPred` must hold probabilities: a softmax's rows.
+ * @throws Error naming the label and the number of classes when a label is out of range; without
+ * `fromLogits`, naming the value or row of `yPred` that is not a probability (outside [0, 1], or a
+ * row that does not sum to 1): logits need `{ fromLogits: true }`.
  * @example `gt.losses.sparseCategoricalCrossentropy(labels, logits, { fromLogits: true })`
  */
 export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
@@ -57,6 +61,7 @@ export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: Tensor, 
     }
   }
   if (logitsFlag("sparseCategoricalCrossentropy", options)) return sparseSoftmaxCrossentropy(ints, p);
+  checkProbabilities("sparseCategoricalCrossentropy", p, true);
   return crossentropy(cast(oneHot(ints, classes), p.dtype), p, false);
 }
 
@@ -83,11 +88,15 @@ function sparseSoftmaxCrossentropy(labels: Tensor, logits: Tensor): Tensor {
 
 /**
  * Cross-entropy between one-hot (or probability) targets and per-class scores of the same shape.
+ * With `fromLogits: false` (the default) `yPred` must hold probabilities: rows in [0, 1] summing to 1.
+ * @throws Error naming both shapes when they differ, or, without `fromLogits`, the value or row of
+ * `yPred` that is not a probability: logits need `{ fromLogits: true }`.
  * @example `gt.losses.categoricalCrossentropy(oneHotLabels, probabilities)`
  */
 export function categoricalCrossentropy(yTrue: TensorLike, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
   const fromLogits = logitsFlag("categoricalCrossentropy", options);
   const [t, p] = matched("categoricalCrossentropy", yTrue, predictions("categoricalCrossentropy", yPred));
+  if (!fromLogits) checkProbabilities("categoricalCrossentropy", p, true);
   return crossentropy(t, p, fromLogits);
 }
 
@@ -99,12 +108,15 @@ function crossentropy(target: Tensor, p: Tensor, fromLogits: boolean): Tensor {
 /**
  * Binary cross-entropy between 0/1 (or probability) targets and predictions of the same shape.
  * On logits it uses `max(x, 0) − x·z + log(1 + e^(−|x|))`, which never overflows.
+ * @throws Error naming both shapes when they differ, or, without `fromLogits`, a value of `yPred`
+ * outside [0, 1]: logits need `{ fromLogits: true }`.
  * @example `gt.losses.binaryCrossentropy(y, logits, { fromLogits: true })`
  */
 export function binaryCrossentropy(yTrue: TensorLike, yPred: Tensor, options: CrossentropyOptions = {}): Tensor {
   const fromLogits = logitsFlag("binaryCrossentropy", options);
   const [z, x] = matched("binaryCrossentropy", yTrue, predictions("binaryCrossentropy", yPred));
   if (fromLogits) return mean(add(sub(maximum(x, 0), mul(x, z)), log(add(1, exp(neg(abs(x)))))));
+  checkProbabilities("binaryCrossentropy", x, false);
   const q = clipByValue(x, EPSILON, 1 - EPSILON);
   return mean(neg(add(mul(z, log(q)), mul(sub(1, z), log(sub(1, q))))));
 }

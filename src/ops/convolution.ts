@@ -4,6 +4,7 @@
  * again these three, so second-order gradients flow through a recording tape.
  * @module
  */
+import { checkOptionNames, optionNames } from "../util/options.js";
 import { fmt } from "../tensor/shape.js";
 import { describe, type Tensor, type TensorLike } from "../tensor/tensor.js";
 import { checkPadding, imageBatchShape, pair, windowGeometry, type Padding, type WindowGeometry } from "../kernels/conv/geometry.js";
@@ -78,6 +79,8 @@ export interface FusedConv2dArgs {
   activation?: FusedActivation;
 }
 
+const CONV_ARGS = optionNames<FusedConv2dArgs>({ x: true, filter: true, strides: true, padding: true, dilations: true, bias: true, activation: true });
+
 /**
  * `activation(conv2d(x, filter) + bias)` in one pass and one tape node: the conv2d layer's
  * forward step. Its gradients are the same ops the unfused steps would record.
@@ -86,6 +89,7 @@ export interface FusedConv2dArgs {
  */
 export function fusedConv2d(args: FusedConv2dArgs, op = "fused.conv2d"): Tensor {
   if (args === null || typeof args !== "object") throw new Error(`${op}: expected { x, filter, ... }, got ${describe(args)}`);
+  checkOptionNames(op, args, CONV_ARGS);
   const { strides = 1, padding = "valid", dilations = 1, activation = "linear" } = args;
   if (!isFusedActivation(activation)) throw new Error(`${op}: unknown activation ${JSON.stringify(activation)}; known: ${Object.keys(ACTIVATION_FORWARD).join(", ")}`);
   const spec = checkSpec(op, strides, padding, dilations);

@@ -7,6 +7,7 @@
  * call, with the same bits as the composition.
  * @module
  */
+import { checkOptionNames, optionNames } from "../util/options.js";
 import { isRecording } from "../autograd/tape.js";
 import { fromValues } from "../tensor/create.js";
 import { fmt } from "../tensor/shape.js";
@@ -38,6 +39,8 @@ export interface FusedMatMulArgs {
   activation?: FusedActivation;
 }
 
+const MATMUL_ARGS = optionNames<FusedMatMulArgs>({ a: true, b: true, transposeA: true, transposeB: true, bias: true, activation: true });
+
 /** Whether `name` is an activation {@link matMul} can apply in its own pass. */
 export function isFusedActivation(name: string): name is FusedActivation {
   return Object.hasOwn(ACTIVATION_FORWARD, name);
@@ -60,6 +63,7 @@ export const BACKWARD: Record<FusedActivation, (dy: Tensor, y: Tensor) => Tensor
  */
 export function matMul(args: FusedMatMulArgs): Tensor {
   if (args === null || typeof args !== "object") throw new Error(`fused.matMul: expected { a, b, bias?, activation? }, got ${describe(args)}`);
+  checkOptionNames("fused.matMul", args, MATMUL_ARGS);
   const { transposeA = false, transposeB = false, activation = "linear" } = args;
   if (!isFusedActivation(activation)) throw new Error(`fused.matMul: unknown activation ${JSON.stringify(activation)}; known: ${Object.keys(ACTIVATION_FORWARD).join(", ")}`);
   const { x, y, m, k, n } = matmulOperands("fused.matMul", args.a, args.b, transposeA, transposeB);

@@ -134,6 +134,18 @@ export interface ClippedPolyline {
   clipped: boolean;
   /** Index of the first finite point outside the box, or -1. */
   firstOutside: number;
+  /** Every place where the polyline leaves the box, in order. */
+  exits: PolylineExit[];
+}
+
+/** Where a polyline crosses the border of its box outwards (see {@link clipPolyline}). */
+export interface PolylineExit {
+  /** Index of the first point outside the box. */
+  step: number;
+  /** The crossing on the border: the last point of a run. */
+  at: [number, number];
+  /** Direction of travel there, scaled so that its larger component is ±1 (finite even for far-away points). */
+  toward: [number, number];
 }
 
 /**
@@ -147,6 +159,9 @@ export interface ClippedPolyline {
  * @param ys - Y coordinates, same length as `xs`.
  * @param box - Clip box.
  * @param stopAtNonFinite - If true, ignore everything from the first non-finite point on.
+ * @param passThrough - If false, segments with both ends outside the box are
+ *   left out even where they cross it: an optimizer path that has left the plot
+ *   then shows no stray lines across it (default true, right for data series).
  * @returns The visible runs plus what was dropped, for legend notes.
  * @throws Error if `xs` and `ys` differ in length.
  * @example
@@ -160,6 +175,7 @@ export function clipPolyline(
   ys: ArrayLike<number>,
   box: Box,
   stopAtNonFinite: boolean,
+  passThrough = true,
 ): ClippedPolyline {
   if (xs.length !== ys.length) {
     throw new Error(`clipPolyline: ${xs.length} x values but ${ys.length} y values`);
@@ -170,6 +186,7 @@ export function clipPolyline(
   let nonFiniteCount = 0;
   let clipped = false;
   let firstOutside = -1;
+  const exits: PolylineExit[] = [];
   const inside = (x: number, y: number): boolean => x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1;
   const flush = (): void => {
     if (run.length > 0) runs.push(run);
@@ -208,6 +225,8 @@ export function clipPolyline(
       // Both ends inside: nothing to clip (the box is convex).
       push(prev[0], prev[1]);
       push(x, y);
+    } else if (!passThrough && !prevIn && !isIn) {
+      flush();
     } else {
       const c = liangBarsky(prev[0], prev[1], x, y, box);
       if (c === null) {
@@ -220,12 +239,18 @@ export function clipPolyline(
         const [bx, by] = isIn ? [x, y] : edgePoint(prev[0], prev[1], x, y, c.e1, box);
         push(ax, ay);
         push(bx, by);
-        if (!isIn) flush();
+        if (!isIn) {
+          const dx = x - prev[0];
+          const dy = y - prev[1];
+          const m = Math.max(Math.abs(dx), Math.abs(dy));
+          exits.push({ step: i, at: [bx, by], toward: [dx / m, dy / m] });
+          flush();
+        }
       }
     }
     prev = [x, y];
     prevIn = isIn;
   }
   flush();
-  return { runs, firstNonFinite, nonFiniteCount, clipped, firstOutside };
+  return { runs, firstNonFinite, nonFiniteCount, clipped, firstOutside, exits };
 }

@@ -3,9 +3,10 @@
  *
  * @module
  */
+import { checkOptionNames, optionNames } from "../util/options.js";
 import { clipPolyline } from "./clip.js";
 import { checkBox, contourLevels, contourLines, sampleGrid } from "./contour.js";
-import { checkSize, drawAxes, drawLegend, layoutFrame, openSvg, pathData, type LegendEntry } from "./frame.js";
+import { arrowhead, checkSize, drawAxes, drawLegend, layoutFrame, marker, openSvg, pathData, type LegendEntry, type MarkerShape } from "./frame.js";
 import { linearScale } from "./scale.js";
 import { el, fmt, formatNumber } from "./xml.js";
 
@@ -58,6 +59,18 @@ export interface ContourPlotOptions {
 /** Reds, oranges, magentas and black: distinct from the blue-green contour ramp. */
 const PATH_PALETTE: readonly string[] = ["#d62728", "#ff7f0e", "#e377c2", "#000000", "#8c564b", "#bcbd22", "#9467bd"];
 
+/**
+ * Paths often share a route (momentum follows SGD down the same valley), so
+ * each one differs in more than colour: the first is drawn widest and solid,
+ * later ones narrower and dashed on top of it, and each ends in its own shape.
+ */
+const PATH_STYLES: ReadonlyArray<{ width: number; dash?: string; cap: "round" | "butt"; shape: MarkerShape }> = [
+  { width: 3.5, cap: "round", shape: "square" },
+  { width: 2.25, dash: "9 4", cap: "butt", shape: "triangle" },
+  { width: 2.5, dash: "0.5 5", cap: "round", shape: "diamond" }, // round caps turn the short dashes into dots
+  { width: 1.75, dash: "12 3 3 3", cap: "butt", shape: "circle" },
+];
+
 /** Dark (low) to light (high), a viridis-like ramp that stays visible on white. */
 const LEVEL_RAMP: ReadonlyArray<readonly [number, number, number]> = [
   [68, 1, 84],
@@ -107,6 +120,10 @@ function rampColor(t: number): string {
  * ```
  */
 export function contourPlot(options: ContourPlotOptions): string {
+  checkOptionNames("contourPlot", options, optionNames<ContourPlotOptions>({
+    f: true, xRange: true, yRange: true, levels: true, levelSpacing: true, resolution: true, paths: true,
+    title: true, xLabel: true, yLabel: true, width: true, height: true, maxMarkers: true, equalAspect: true,
+  }));
   const fn = "contourPlot";
   checkBox(options.xRange, "xRange", fn);
   checkBox(options.yRange, "yRange", fn);
@@ -148,8 +165,9 @@ export function contourPlot(options: ContourPlotOptions): string {
       xs[i] = pt[0];
       ys[i] = pt[1];
     });
-    const clipped = clipPolyline(xs, ys, box, true);
-    return { p, xs, ys, clipped, color: p.color ?? PATH_PALETTE[k % PATH_PALETTE.length]! };
+    const clipped = clipPolyline(xs, ys, box, true, false);
+    const style = PATH_STYLES[k % PATH_STYLES.length]!;
+    return { p, xs, ys, clipped, style, color: p.color ?? PATH_PALETTE[k % PATH_PALETTE.length]! };
   });
 
   const legend: LegendEntry[] = [];
@@ -158,11 +176,19 @@ export function contourPlot(options: ContourPlotOptions): string {
       levels.length === 1 ? formatNumber(levels[0]!) : `${formatNumber(levels[0]!)} … ${formatNumber(levels[levels.length - 1]!)}`;
     legend.push({ label: `f: ${levels.length} level${levels.length === 1 ? "" : "s"}, ${range}`, color: rampColor(0.5) });
   }
-  for (const { p, clipped, color } of prepared) {
+  for (const { p, clipped, color, style } of prepared) {
     const notes: string[] = [];
     if (clipped.firstNonFinite >= 0) notes.push(`diverged at step ${clipped.firstNonFinite}`);
     if (clipped.firstOutside >= 0) notes.push(`left the plot at step ${clipped.firstOutside}`);
-    legend.push({ label: p.name + (notes.length ? ` (${notes.join("; ")})` : ""), color, marker: true });
+    legend.push({
+      label: p.name + (notes.length ? ` (${notes.join("; ")})` : ""),
+      color,
+      dash: style.dash,
+      width: style.width,
+      cap: style.cap,
+      shape: style.shape,
+      exit: clipped.exits.length > 0,
+    });
   }
 
   const spec = {
@@ -192,16 +218,29 @@ export function contourPlot(options: ContourPlotOptions): string {
   });
   body += el("g", { class: "contours", fill: "none", "stroke-width": 1 }, contourParts.filter(Boolean).join("\n")) + "\n";
 
-  for (const { xs, ys, clipped, color } of prepared) {
-    const parts: string[] = [];
+  // All lines first, widest first, then every path's markers: a marker is never hidden under a later line.
+  const lines: string[] = [];
+  const marks: string[] = [];
+  for (const { xs, ys, clipped, color, style } of prepared) {
     const d = pathData(clipped.runs.map(toPx));
     if (d) {
-      parts.push(el("path", { d, fill: "none", stroke: color, "stroke-width": 1.75, "stroke-linejoin": "round", "stroke-linecap": "round" }));
+      lines.push(
+        el("path", {
+          d,
+          fill: "none",
+          stroke: color,
+          "stroke-width": style.width,
+          "stroke-dasharray": style.dash,
+          "stroke-linejoin": "round",
+          "stroke-linecap": style.cap,
+        }),
+      );
     }
     // Markers only on real, finite, in-box steps: clip points are not steps.
     const last = clipped.firstNonFinite >= 0 ? clipped.firstNonFinite : xs.length;
     const every = maxMarkers > 0 ? Math.max(1, Math.ceil(last / maxMarkers)) : Infinity;
     const dots: string[] = [];
+    const ends: string[] = [];
     for (let i = 0; i < last; i++) {
       const x = xs[i]!;
       const y = ys[i]!;
@@ -209,14 +248,25 @@ export function contourPlot(options: ContourPlotOptions): string {
       const cx = frame.px(x);
       const cy = frame.py(y);
       if (i === 0) {
-        dots.push(el("circle", { cx, cy, r: 4.5, fill: "#ffffff", stroke: color, "stroke-width": 2 }));
+        ends.push(el("circle", { class: "start", cx, cy, r: 4.5, fill: "#ffffff", stroke: color, "stroke-width": 2 }));
       } else if (i % every === 0 || i === last - 1) {
-        dots.push(`<circle cx="${fmt(cx)}" cy="${fmt(cy)}" r="2.5"/>`);
+        dots.push(`<circle cx="${fmt(cx)}" cy="${fmt(cy)}" r="2"/>`);
       }
+      if (i === last - 1 && i > 0) ends.push(marker(style.shape, cx, cy, 5, color, "end"));
     }
-    if (dots.length) parts.push(el("g", { fill: color }, dots.join("")));
-    body += el("g", { class: "path" }, parts.join("\n")) + "\n";
+    // Where the path leaves the plot, an arrowhead on the border points the way it went.
+    for (const exit of clipped.exits) {
+      const [ex, ey] = exit.at;
+      const [ux, uy] = exit.toward;
+      const sx = (frame.px(box.x1) - frame.px(box.x0)) / (box.x1 - box.x0);
+      const sy = (frame.py(box.y0) - frame.py(box.y1)) / (box.y1 - box.y0);
+      ends.push(arrowhead(frame.px(ex), frame.py(ey), ux * sx, -uy * sy, color));
+    }
+    marks.push(el("g", { class: "path", fill: color }, [...dots, ...ends].join("")));
   }
+  body += el("g", { class: "path-lines" }, lines.join("\n")) + "\n";
+  body += marks.join("\n") + "\n";
   body += drawLegend(legend, frame);
   return openSvg(width, height, options.title) + body + "</svg>\n";
 }
+

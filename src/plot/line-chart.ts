@@ -3,8 +3,9 @@
  *
  * @module
  */
+import { checkOptionNames, optionNames } from "../util/options.js";
 import { clipPolyline } from "./clip.js";
-import { checkSize, drawAxes, drawLegend, layoutFrame, openSvg, PALETTE, pathData, type LegendEntry } from "./frame.js";
+import { checkSize, drawAxes, drawLegend, layoutFrame, marker, openSvg, PALETTE, pathData, type LegendEntry } from "./frame.js";
 import { linearScale, logScale, type Scale } from "./scale.js";
 import { el, formatNumber } from "./xml.js";
 
@@ -20,6 +21,11 @@ export interface LineSeries {
   color?: string;
   /** Draw dashed, e.g. for validation curves next to training ones. */
   dashed?: boolean;
+  /**
+   * Which y axis the series is measured on: `"right"` for a quantity of another
+   * unit (accuracy next to loss). Default `"left"`.
+   */
+  axis?: "left" | "right";
 }
 
 /** Options for {@link lineChart}. */
@@ -32,6 +38,10 @@ export interface LineChartOptions {
   xLabel?: string;
   /** Y axis label. */
   yLabel?: string;
+  /** Label of the right y axis, which appears when a series has `axis: "right"`. */
+  y2Label?: string;
+  /** Fixed range of the right y axis; default: its series' range rounded out to nice ticks. */
+  y2Range?: [number, number];
   /** Total width in px, default 640. */
   width?: number;
   /** Total height in px, default 420. */
@@ -52,6 +62,10 @@ export interface LineChartOptions {
  * axis) break the line, and the legend says how many were left out or from
  * which x the series stopped being finite. Data outside a fixed
  * `xRange`/`yRange` is clipped exactly at the plot border and noted.
+ * Series with `axis: "right"` get their own scale, ticks and label on the
+ * right (and "(right axis)" in the legend). Series of at most 30 points, and
+ * points with no finite neighbour, get a round marker at every point, so a
+ * one-epoch run still shows its value.
  *
  * @param options - Series, labels, size and axis options.
  * @returns SVG document text (with XML declaration), ready to write to a `.svg` file.
@@ -73,6 +87,7 @@ export interface LineChartOptions {
  * ```
  */
 export function lineChart(options: LineChartOptions): string {
+  checkOptionNames("lineChart", options, optionNames<LineChartOptions>({ series: true, title: true, xLabel: true, yLabel: true, y2Label: true, y2Range: true, width: true, height: true, logY: true, xRange: true, yRange: true }));
   const fn = "lineChart";
   const { series } = options;
   if (!Array.isArray(series) || series.length === 0) throw new Error(`${fn}: options.series must be a non-empty array`);
@@ -85,6 +100,10 @@ export function lineChart(options: LineChartOptions): string {
     if (s.x !== undefined && s.x.length !== n) {
       throw new Error(`${fn}: series ${k} ("${s.name}") has ${s.x.length} x values but ${n} y values`);
     }
+    if (s.axis !== undefined && s.axis !== "left" && s.axis !== "right") {
+      throw new Error(`${fn}: series ${k} ("${s.name}") has axis ${JSON.stringify(s.axis)}; expected "left" or "right"`);
+    }
+    const right = s.axis === "right";
     const xs = new Float64Array(n);
     const ys = new Float64Array(n);
     const rawY = Float64Array.from(s.y);
@@ -93,18 +112,22 @@ export function lineChart(options: LineChartOptions): string {
       xs[i] = s.x ? s.x[i]! : i;
       const y = s.y[i]!;
       // On a log axis y ≤ 0 has no position; map it to NaN here and count it separately.
-      if (logY && Number.isFinite(y) && y <= 0) {
+      if (logY && !right && Number.isFinite(y) && y <= 0) {
         nonPositive++;
         ys[i] = NaN;
       } else {
         ys[i] = y;
       }
     }
-    return { s, xs, ys, rawY, nonPositive, color: s.color ?? PALETTE[k % PALETTE.length]! };
+    return { s, xs, ys, rawY, nonPositive, right, color: s.color ?? PALETTE[k % PALETTE.length]! };
   });
 
+  const left = data.filter((d) => !d.right);
+  const rightSide = data.filter((d) => d.right);
   const x = makeScale(options.xRange, data.map((d) => d.xs), false, "xRange", fn);
-  const y = makeScale(options.yRange, data.map((d) => d.ys), logY, "yRange", fn);
+  const y = makeScale(options.yRange, left.map((d) => d.ys), logY, "yRange", fn);
+  // The right axis is linear: it is for bounded quantities such as accuracy.
+  const y2 = rightSide.length ? makeScale(options.y2Range, rightSide.map((d) => d.ys), false, "y2Range", fn) : undefined;
 
   // Clip in the scales' linear space (log10 for a log axis), which does not
   // depend on the pixel layout; the layout in turn needs the legend labels,
@@ -117,12 +140,19 @@ export function lineChart(options: LineChartOptions): string {
   };
   const legend: LegendEntry[] = [];
   const clippedAll = data.map((d) => {
-    const clipped = clipPolyline(d.xs, Array.from(d.ys, (v) => y.transform(v)), dataBox, false);
-    legend.push({ label: d.s.name + noteFor(d, clipped.clipped), color: d.color, dashed: d.s.dashed });
-    return { d, clipped };
+    const scale = d.right ? y2! : y;
+    // Clip in the left scale's box: the right scale is mapped onto the same
+    // box first, so one clip (and one pixel mapping) serves both axes.
+    const ty = d.right ? Array.from(d.ys, (v) => toLeft(y2!, dataBox, scale.transform(v))) : Array.from(d.ys, (v) => y.transform(v));
+    const clipped = clipPolyline(d.xs, ty, dataBox, false);
+    const where = y2 ? (d.right ? " (right axis)" : "") : "";
+    let finite = 0;
+    for (let i = 0; i < ty.length; i++) if (Number.isFinite(d.xs[i]!) && Number.isFinite(ty[i]!)) finite++;
+    legend.push({ label: d.s.name + where + noteFor(d, clipped.clipped), color: d.color, dashed: d.s.dashed, marker: finite > 0 && finite <= MARKED });
+    return { d, ty, clipped, finite };
   });
 
-  const spec = { width, height, title: options.title, xLabel: options.xLabel, yLabel: options.yLabel, x, y, legend };
+  const spec = { width, height, title: options.title, xLabel: options.xLabel, yLabel: options.yLabel, x, y, y2, y2Label: options.y2Label, legend };
   const frame = layoutFrame(spec);
   let body = drawAxes(spec, frame);
   for (const { d, clipped } of clippedAll) {
@@ -140,8 +170,31 @@ export function lineChart(options: LineChartOptions): string {
         "stroke-dasharray": d.s.dashed ? "6 3" : undefined,
       }) + "\n";
   }
+  // A line needs two points to be seen: short series, and points with no
+  // finite neighbour, get a marker on every point (drawn over all lines).
+  for (const { d, ty, finite } of clippedAll) {
+    const ok = (i: number): boolean =>
+      i >= 0 && i < ty.length && Number.isFinite(d.xs[i]!) && Number.isFinite(ty[i]!);
+    const inBox = (i: number): boolean =>
+      ok(i) && d.xs[i]! >= dataBox.x0 && d.xs[i]! <= dataBox.x1 && ty[i]! >= dataBox.y0 && ty[i]! <= dataBox.y1;
+    const dots: string[] = [];
+    for (let i = 0; i < ty.length; i++) {
+      if (inBox(i) && (finite <= MARKED || (!ok(i - 1) && !ok(i + 1)))) dots.push(marker("circle", frame.px(d.xs[i]!), frame.py(ty[i]!), 3.5, d.color));
+    }
+    if (dots.length) body += el("g", { class: "points" }, dots.join("")) + "\n";
+  }
   body += drawLegend(legend, frame);
   return openSvg(width, height, options.title) + body + "</svg>\n";
+}
+
+/** Series with at most this many finite points get a marker on every point. */
+const MARKED = 30;
+
+/** Maps a value of the right scale's transformed space onto the left scale's, so both share one box. */
+function toLeft(y2: Scale, box: { y0: number; y1: number }, t: number): number {
+  const u0 = y2.transform(y2.domain[0]);
+  const u1 = y2.transform(y2.domain[1]);
+  return box.y0 + ((t - u0) / (u1 - u0)) * (box.y1 - box.y0);
 }
 
 function makeScale(

@@ -6,6 +6,7 @@
  * - {@link contourPlot}: iso-lines of f(x, y) over a box (marching squares)
  *   with optimizer paths drawn on top.
  * - {@link imageGrid}: small grayscale images (feature maps, digits) in a grid.
+ * - {@link tapeGraph}: what a gradient tape recorded, laid out by dagre.
  *
  * Both return a standalone SVG document string: well-formed XML with all text
  * escaped, byte-for-byte deterministic for the same input, and free of
@@ -27,6 +28,7 @@
 export { lineChart, type LineChartOptions, type LineSeries } from "./line-chart.js";
 export { contourPlot, type ContourPlotOptions, type PathSeries } from "./contour-plot.js";
 export { imageGrid, type ImageGridOptions, type GridImage } from "./image-grid.js";
+export { tapeGraph, TAPE_COLORS, type TapeGraphPlotOptions, type TapeColors } from "./tape-graph.js";
 export { grayscalePng } from "./png.js";
 export { contourLevels, contourLines, marchingSquares, sampleGrid, type Grid, type Polyline } from "./contour.js";
 export {
@@ -40,6 +42,6 @@ export {
   niceStep,
   type Scale,
 } from "./scale.js";
-export { clipPolyline, clipSegment, type Box, type ClippedPolyline } from "./clip.js";
+export { clipPolyline, clipSegment, type Box, type ClippedPolyline, type PolylineExit } from "./clip.js";
 export { escapeXml, formatNumber } from "./xml.js";
 export { PALETTE } from "./frame.js";

@@ -30,16 +30,27 @@ export type LossAlias =
 export interface CompileOptions {
   /** An optimizer (`new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 })`), or a name for one with its defaults. */
   optimizer: Optimizer | OptimizerName;
-  /** A loss name, or a function `(yTrue, yPred) => scalar`. */
-  loss: LossName | LossAlias | LossOrMetricFn;
+  /**
+   * A loss name, or a function `(yTrue, yPred) => scalar`. For a model with several outputs: one
+   * loss for every output, a list (one per output, in order), or a record by output name (the
+   * name of the layer producing it; an output left out has no loss). `fit` minimizes the sum.
+   */
+  loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
   /**
    * Metric names (`'accuracy'` or `'acc'`, `'binaryAccuracy'`, `'categoricalAccuracy'`,
    * `'sparseTopKCategoricalAccuracy'`, `'precision'`, `'recall'`, a loss name such as `'mse'` or
    * `'mae'`, each also in Keras' snake_case) or functions; logged under the name given (a
-   * function's `.name`).
+   * function's `.name`). For a model with several outputs, a list applies to every output (logged
+   * as `<output>_<metric>`), a record by output name to the outputs it names.
    */
-  metrics?: (MetricName | LossName | LossAlias | (string & {}) | LossOrMetricFn)[];
+  metrics?: MetricSpec[] | Readonly<Record<string, MetricSpec[]>>;
 }
+
+/** One metric: a name or a function. */
+export type MetricSpec = MetricName | LossName | LossAlias | (string & {}) | LossOrMetricFn;
+
+/** One loss: a name or a function. */
+export type LossSpec = LossName | LossAlias | LossOrMetricFn;
 
 /** The metrics `compile` knows by name besides the losses (Keras' snake_case is accepted too). */
 export type MetricName = "accuracy" | "acc" | "binaryAccuracy" | "categoricalAccuracy" | "sparseTopKCategoricalAccuracy" | "precision" | "recall";
@@ -58,8 +69,10 @@ export interface CompiledMetric {
 /** @internal What `compile` leaves on the model for `fit` and `evaluate`. */
 export interface CompiledState {
   optimizer: Optimizer;
-  loss: LossOrMetricFn;
-  metrics: CompiledMetric[];
+  /** One loss for every output, one per output, or a record by output name. */
+  loss: LossOrMetricFn | LossOrMetricFn[] | Record<string, LossOrMetricFn>;
+  /** The metrics of every output, or a record by output name. */
+  metrics: CompiledMetric[] | Record<string, CompiledMetric[]>;
 }
 
 const LOSSES: Record<LossName, LossOrMetricFn> = {
@@ -162,14 +175,32 @@ export function compileModel(options: CompileOptions): CompiledState {
   if (options === undefined) throw new Error("compile: options are required: model.compile({ optimizer, loss, metrics })");
   const optimizer = getOptimizer(options.optimizer);
   if (options.loss === undefined) throw new Error("compile: a loss is required, e.g. loss: 'sparseCategoricalCrossentropy'");
-  const loss = getLoss(options.loss);
-  const list = options.metrics ?? [];
-  if (!Array.isArray(list)) throw new Error(`compile: metrics must be an array such as ['accuracy'], got ${describe(list)}`);
-  const metrics = list.map(getMetric);
-  const names = new Set<string>(["loss"]);
-  for (const { name } of metrics) {
-    if (names.has(name)) throw new Error(`compile: two metrics (or a metric and the loss) are both named '${name}'`);
-    names.add(name);
+  const spec = options.loss;
+  let loss: CompiledState["loss"];
+  if (Array.isArray(spec)) {
+    if (spec.length === 0) throw new Error("compile: loss is an empty list; give one loss per output");
+    loss = spec.map((l: LossSpec) => getLoss(l));
+  } else if (spec !== null && typeof spec === "object") {
+    const entries = Object.entries(spec as Record<string, LossSpec>);
+    if (entries.length === 0) throw new Error("compile: loss is an empty record; give a loss for at least one output, by the name of the layer that produces it");
+    loss = Object.fromEntries(entries.map(([k, l]) => [k, getLoss(l)]));
+  } else {
+    loss = getLoss(spec as LossSpec);
   }
+  const given = options.metrics ?? [];
+  const isRecord = given !== null && typeof given === "object" && !Array.isArray(given);
+  const metricList = (list: unknown, label: string): CompiledMetric[] => {
+    if (!Array.isArray(list)) throw new Error(`compile: ${label} must be an array such as ['accuracy']${label === "metrics" ? " (or, for several outputs, a record of arrays by output name)" : ""}, got ${describe(list)}`);
+    const metrics = list.map(getMetric);
+    const names = new Set<string>(["loss"]);
+    for (const { name } of metrics) {
+      if (names.has(name)) throw new Error(`compile: two metrics (or a metric and the loss) are both named '${name}'`);
+      names.add(name);
+    }
+    return metrics;
+  };
+  const metrics = isRecord
+    ? Object.fromEntries(Object.entries(given).map(([k, list]) => [k, metricList(list, `metrics.${k}`)]))
+    : metricList(given, "metrics");
   return { optimizer, loss, metrics };
 }

@@ -8,12 +8,13 @@ import { tensor, randomUniform, type Seed } from "../tensor/create.js";
 import { describe, Tensor } from "../tensor/tensor.js";
 import { gather, slice } from "../ops/shape.js";
 import { checkOptions, positiveInteger } from "../layers/options.js";
-import type { Model } from "../layers/model.js";
+import type { AnyModel, ModelOutput } from "../layers/model.js";
 import type { Callback, Logs, TrainingParams } from "./callbacks.js";
 import type { CompiledState } from "./compile.js";
 import { History } from "./history.js";
 import { ProgressLogger, type ProgressSink } from "./progress.js";
 import { NonFiniteLossError, trainStep } from "./train-step.js";
+import { OutputPlan } from "./outputs.js";
 
 /** Options of `model.fit`. */
 export interface FitOptions {
@@ -31,8 +32,8 @@ export interface FitOptions {
    * draw from the global stream.
    */
   seed?: Seed;
-  /** `[x, y]` to evaluate after every epoch: logs `val_loss` and `val_<metric>`. */
-  validationData?: readonly [Tensor, Tensor];
+  /** `[x, y]` to evaluate after every epoch: logs `val_loss` and `val_<metric>` (lists for a model with several inputs or outputs). */
+  validationData?: readonly [Tensor | readonly Tensor[], Tensor | readonly Tensor[]];
   /** The fraction of samples, taken from the end before any shuffling (as Keras), to validate on instead. */
   validationSplit?: number;
   /** Callbacks (see `Callback`), called in order after the progress display. */
@@ -54,11 +55,13 @@ export interface EvaluateOptions {
 const FIT_OPTIONS = ["epochs", "batchSize", "shuffle", "seed", "validationData", "validationSplit", "callbacks", "verbose", "initialEpoch", "progressSink"];
 
 /** @internal `model.fit`. */
-export async function fitModel(model: Model, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+export async function fitModel(model: AnyModel, x: Tensor | readonly Tensor[], y: Tensor | readonly Tensor[], options: FitOptions = {}): Promise<History> {
   const o = checkOptions("fit", options, FIT_OPTIONS);
   const compiled = requireCompiled(model, "fit");
   if (model.fitting) throw new Error("fit: this model is already training; await the running fit first");
-  const n = checkPair("fit", x, y, "x", "y");
+  const plan = new OutputPlan(model, compiled, "fit");
+  const data = readData("fit", plan, x, y, "x", "y");
+  const n = data.n;
   const epochs = positiveInteger("fit", "epochs", o.epochs ?? 1);
   const batchSize = positiveInteger("fit", "batchSize", o.batchSize ?? 32);
   const initialEpoch = o.initialEpoch ?? 0;
@@ -74,26 +77,25 @@ export async function fitModel(model: Model, x: Tensor, y: Tensor, options: FitO
     throw new Error(`fit: callbacks must be an array of callback objects, got ${describe(userCallbacks)}`);
   }
 
-  let [xTrain, yTrain] = [x, y];
-  let validation: [Tensor, Tensor] | undefined;
+  let train = data;
+  let validation: Data | undefined;
   if (o.validationData !== undefined && o.validationSplit !== undefined) {
     throw new Error("fit: give validationData or validationSplit, not both");
   }
   if (o.validationData !== undefined) {
     const vd = o.validationData;
     if (!Array.isArray(vd) || vd.length !== 2) throw new Error(`fit: validationData must be [x, y], got ${describe(vd)}`);
-    checkPair("fit", vd[0], vd[1], "validationData x", "validationData y");
-    validation = [vd[0], vd[1]];
+    validation = readData("fit", plan, vd[0], vd[1], "validationData x", "validationData y");
   } else if (o.validationSplit !== undefined) {
     const split = o.validationSplit;
     if (typeof split !== "number" || !(split > 0 && split < 1)) throw new Error(`fit: validationSplit must be a number in (0, 1), got ${describe(split)}`);
     const cut = Math.floor(n * (1 - split));
     if (cut === 0 || cut === n) throw new Error(`fit: validationSplit ${split} of ${n} samples leaves ${cut} for training and ${n - cut} for validation; both need at least one`);
-    [xTrain, yTrain] = [slice(x, [0], [cut]), slice(y, [0], [cut])];
-    validation = [slice(x, [cut], [n - cut]), slice(y, [cut], [n - cut])];
+    train = sliceData(data, 0, cut);
+    validation = sliceData(data, cut, n - cut);
   }
 
-  const samples = xTrain.shape[0];
+  const samples = train.n;
   const steps = Math.ceil(samples / batchSize);
   const params: TrainingParams = { epochs, steps, batchSize, samples, verbose };
   if (initialEpoch > 0) params.initialEpoch = initialEpoch;
@@ -120,25 +122,23 @@ export async function fitModel(model: Model, x: Tensor, y: Tensor, options: FitO
         await callbacks.call("onBatchBegin", batch, {});
         const start = batch * batchSize;
         const size = Math.min(batchSize, samples - start);
-        const [xb, yb] = order === undefined
-          ? [slice(xTrain, [start], [size]), slice(yTrain, [start], [size])]
-          : takeRows([xTrain, yTrain], order.subarray(start, start + size));
+        const b = order === undefined ? sliceData(train, start, size) : takeRows(train, order.subarray(start, start + size));
+        const parts: (Tensor | undefined)[] = [];
         let step;
         try {
-          step = trainStep(model, compiled.optimizer, compiled.loss, xb, yb);
+          step = trainStep(model, compiled.optimizer, (ys: Tensor[], p: ModelOutput) => plan.loss(ys, p, parts), modelInput(b), b.ys);
         } catch (e) {
           progress?.interrupt();
           throw e instanceof NonFiniteLossError ? atBatch(e, epoch, epochs, batch, steps) : e;
         }
-        means.add("loss", step.loss.item() * size, size);
-        for (const m of compiled.metrics) means.add(m.name, ...m.counts(yb, step.predictions));
+        plan.log(means, b.ys, step.predictions, step.loss, parts, size);
         await callbacks.call("onBatchEnd", batch, means.logs());
         if (model.stopTraining) break;
         await nextTick();
       }
       epochLogs = means.logs();
       if (validation !== undefined) {
-        for (const [k, v] of Object.entries(evaluateCompiled(model, compiled, validation[0], validation[1], batchSize))) epochLogs[`val_${k}`] = v;
+        for (const [k, v] of Object.entries(evaluateCompiled(model, compiled, plan, validation, batchSize))) epochLogs[`val_${k}`] = v;
       }
       await callbacks.call("onEpochEnd", epoch, epochLogs);
       if (model.stopTraining) break;
@@ -151,24 +151,72 @@ export async function fitModel(model: Model, x: Tensor, y: Tensor, options: FitO
 }
 
 /** @internal `model.evaluate`. */
-export function evaluateModel(model: Model, x: Tensor, y: Tensor, options: EvaluateOptions = {}): Logs {
+export function evaluateModel(model: AnyModel, x: Tensor | readonly Tensor[], y: Tensor | readonly Tensor[], options: EvaluateOptions = {}): Logs {
   const o = checkOptions("evaluate", options, ["batchSize"]);
   const compiled = requireCompiled(model, "evaluate");
-  checkPair("evaluate", x, y, "x", "y");
-  return evaluateCompiled(model, compiled, x, y, positiveInteger("evaluate", "batchSize", o.batchSize ?? 32));
+  const plan = new OutputPlan(model, compiled, "evaluate");
+  const data = readData("evaluate", plan, x, y, "x", "y");
+  return evaluateCompiled(model, compiled, plan, data, positiveInteger("evaluate", "batchSize", o.batchSize ?? 32));
 }
 
-function evaluateCompiled(model: Model, compiled: CompiledState, x: Tensor, y: Tensor, batchSize: number): Logs {
-  const n = x.shape[0];
+function evaluateCompiled(model: AnyModel, compiled: CompiledState, plan: OutputPlan, data: Data, batchSize: number): Logs {
   const means = new RunningMeans();
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    const [xb, yb] = [slice(x, [start], [size]), slice(y, [start], [size])];
-    const predictions = model.call(xb, { training: false });
-    means.add("loss", compiled.loss(yb, predictions).item() * size, size);
-    for (const m of compiled.metrics) means.add(m.name, ...m.counts(yb, predictions));
+  for (let start = 0; start < data.n; start += batchSize) {
+    const size = Math.min(batchSize, data.n - start);
+    const b = sliceData(data, start, size);
+    const predictions = model.call(modelInput(b), { training: false });
+    const parts: (Tensor | undefined)[] = [];
+    plan.log(means, b.ys, predictions, plan.loss(b.ys, predictions, parts), parts, size);
   }
   return means.logs();
+}
+
+/** A data set as `fit` sees it: one tensor per input and per output, `n` samples each. */
+interface Data {
+  xs: Tensor[];
+  ys: Tensor[];
+  /** True when the model takes its inputs as a list. */
+  xList: boolean;
+  n: number;
+}
+
+/** What the model's `call` takes: the one input, or the list. */
+function modelInput(d: Data): Tensor | Tensor[] {
+  return d.xList ? d.xs : d.xs[0];
+}
+
+function sliceData(d: Data, start: number, size: number): Data {
+  const cut = (t: Tensor) => slice(t, [start], [size]);
+  return { xs: d.xs.map(cut), ys: d.ys.map(cut), xList: d.xList, n: size };
+}
+
+function takeRows(d: Data, rows: Int32Array): Data {
+  const indices = tensor(rows, [rows.length], "int32");
+  const take = (t: Tensor) => gather(t, indices, 0);
+  return { xs: d.xs.map(take), ys: d.ys.map(take), xList: d.xList, n: rows.length };
+}
+
+/**
+ * Checks that `x` (a tensor, or a list for several inputs) and `y` (one tensor per output) are
+ * tensors with the same number of samples.
+ */
+function readData(where: string, plan: OutputPlan, x: unknown, y: unknown, xName: string, yName: string): Data {
+  // A list holds tensors; nested numbers are one (mistaken) x, reported as such below.
+  const xList = Array.isArray(x) && x.some((t) => t instanceof Tensor);
+  const xs = (xList ? x : [x]) as Tensor[];
+  const ys = plan.targets(where, y, yName);
+  const named = [...xs.map((t, i) => [t, xList ? `${xName}[${i}]` : xName] as const), ...ys.map((t, i) => [t, ys.length > 1 || ys[0] !== y ? `${yName}[${i}]` : yName] as const)];
+  for (const [t, name] of named) {
+    if (!(t instanceof Tensor) || t.rank === 0) throw new Error(`${where}: ${name} must be a tensor with the samples along its first axis, got ${describe(t)}`);
+  }
+  const [first, firstName] = named[0];
+  for (const [t, name] of named.slice(1)) {
+    if (t.shape[0] !== first.shape[0]) {
+      throw new Error(`${where}: ${firstName} and ${name} hold different numbers of samples: ${firstName} has ${first.shape[0]} (shape [${first.shape.join(", ")}]), ${name} has ${t.shape[0]} (shape [${t.shape.join(", ")}])`);
+    }
+  }
+  if (first.shape[0] === 0) throw new Error(`${where}: ${firstName} has no samples`);
+  return { xs, ys, xList, n: first.shape[0] };
 }
 
 /**
@@ -205,26 +253,10 @@ function permutation(n: number, seed: Seed | undefined, epoch: number): Int32Arr
   return order.sort((a, b) => keys[a] - keys[b] || a - b);
 }
 
-function takeRows(tensors: readonly Tensor[], rows: Int32Array): Tensor[] {
-  const indices = tensor(rows, [rows.length], "int32");
-  return tensors.map((t) => gather(t, indices, 0));
-}
-
-function requireCompiled(model: Model, where: string): CompiledState {
+function requireCompiled(model: AnyModel, where: string): CompiledState {
   const compiled = model.compiled;
   if (compiled === undefined) throw new Error(`${where}: the model must be compiled first: model.compile({ optimizer, loss, metrics })`);
   return compiled;
-}
-
-/** Checks that `x` and `y` are tensors with the same number of samples; returns it. */
-function checkPair(where: string, x: unknown, y: unknown, xName: string, yName: string): number {
-  if (!(x instanceof Tensor) || x.rank === 0) throw new Error(`${where}: ${xName} must be a tensor with the samples along its first axis, got ${describe(x)}`);
-  if (!(y instanceof Tensor) || y.rank === 0) throw new Error(`${where}: ${yName} must be a tensor with the samples along its first axis, got ${describe(y)}`);
-  if (x.shape[0] !== y.shape[0]) {
-    throw new Error(`${where}: ${xName} and ${yName} hold different numbers of samples: ${xName} has ${x.shape[0]} (shape [${x.shape.join(", ")}]), ${yName} has ${y.shape[0]} (shape [${y.shape.join(", ")}])`);
-  }
-  if (x.shape[0] === 0) throw new Error(`${where}: ${xName} has no samples`);
-  return x.shape[0];
 }
 
 function atBatch(e: NonFiniteLossError, epoch: number, epochs: number, batch: number, steps: number): NonFiniteLossError {

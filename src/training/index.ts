@@ -5,7 +5,7 @@
  */
 export { trainStep, NonFiniteLossError, type TrainableModel, type TrainStepResult } from "./train-step.js";
 export { History } from "./history.js";
-export { getLoss, LOSS_NAMES, type CompileOptions, type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn } from "./compile.js";
+export { getLoss, LOSS_NAMES, type CompileOptions, type LossName, type LossAlias, type MetricName, type OptimizerName, type LossOrMetricFn, type LossSpec, type MetricSpec } from "./compile.js";
 export type { FitOptions, EvaluateOptions } from "./fit.js";
 export type { ProgressSink } from "./progress.js";
 export type { Callback, CallbackModel, Logs, TrainingParams, EarlyStoppingOptions } from "./callbacks.js";

@@ -6,22 +6,25 @@ import { GradientTape } from "../autograd/tape.js";
 import { describe, Tensor, type TensorLike, type Variable } from "../tensor/tensor.js";
 import { nonFiniteGradients, Optimizer, zip } from "../optim/index.js";
 import type { CallOptions } from "../layers/layer.js";
-import type { LossOrMetricFn } from "./compile.js";
 
-/** What {@link trainStep} needs of a model: a forward pass and the variables to train. */
-export interface TrainableModel {
+/**
+ * What {@link trainStep} needs of a model: a forward pass and the variables to train. `X` is what
+ * the forward pass takes and `P` what it returns (lists for a functional model with several
+ * inputs or outputs).
+ */
+export interface TrainableModel<X = Tensor, P = Tensor> {
   /** The forward pass; `trainStep` calls it with `{ training: true }` inside the tape's `record`. */
-  call(x: Tensor, options?: CallOptions): Tensor;
+  call(x: X, options?: CallOptions): P;
   /** The variables to differentiate and update, read after the forward pass (which may build them). */
   readonly trainableVariables: Variable[];
 }
 
 /** What {@link trainStep} returns. */
-export interface TrainStepResult {
+export interface TrainStepResult<P = Tensor> {
   /** The batch's loss (a scalar), computed before the update. */
   loss: Tensor;
   /** The model's outputs for the batch (training mode), for metrics. */
-  predictions: Tensor;
+  predictions: P;
 }
 
 /**
@@ -59,7 +62,8 @@ export class NonFiniteLossError extends Error {
  *
  * @param model - anything with `call` and `trainableVariables`, such as a `Model`.
  * @param optimizer - updates the variables, e.g. `new gt.optim.SGD({ learningRate: 0.1, momentum: 0.9 })`.
- * @param lossFn - `(yTrue, yPred) => scalar`, e.g. `gt.losses.meanSquaredError`.
+ * @param lossFn - `(yTrue, yPred) => scalar`, e.g. `gt.losses.meanSquaredError` (for several
+ * outputs, a function of the lists).
  * @param x - the batch's inputs.
  * @param y - the batch's targets.
  * @returns the loss (before the update) and the predictions.
@@ -70,12 +74,12 @@ export class NonFiniteLossError extends Error {
  * const { loss } = gt.trainStep(model, optimizer, gt.losses.meanSquaredError, xBatch, yBatch);
  * ```
  */
-export function trainStep(model: TrainableModel, optimizer: Optimizer, lossFn: LossOrMetricFn, x: Tensor, y: TensorLike): TrainStepResult {
+export function trainStep<X = Tensor, Y = TensorLike, P = Tensor>(model: TrainableModel<X, P>, optimizer: Optimizer, lossFn: (yTrue: Y, yPred: P) => Tensor, x: X, y: Y): TrainStepResult<P> {
   if (model === null || typeof model !== "object" || typeof model.call !== "function") throw new Error(`trainStep: model must have call(x, options) and trainableVariables, such as a gt.sequential model; got ${describe(model)}`);
   if (!(optimizer instanceof Optimizer)) throw new Error(`trainStep: optimizer must be an optimizer such as new gt.optim.SGD({ learningRate: 0.1 }), got ${describe(optimizer)}`);
   if (typeof lossFn !== "function") throw new Error(`trainStep: lossFn must be a function (yTrue, yPred) => scalar tensor, such as gt.losses.meanSquaredError, got ${describe(lossFn)}`);
   const tape = new GradientTape();
-  let predictions: Tensor | undefined;
+  let predictions: P | undefined;
   const loss = tape.record(() => lossFn(y, (predictions = model.call(x, { training: true }))));
   // Read after the forward pass, which builds a model that had not seen an input yet.
   const variables = model.trainableVariables;
@@ -88,5 +92,5 @@ export function trainStep(model: TrainableModel, optimizer: Optimizer, lossFn: L
   const bad = nonFiniteGradients(pairs);
   if (bad.length > 0) throw new NonFiniteLossError(`trainStep: the gradients of ${bad.join(", ")} are not finite (the loss is ${value}); they were not applied`, value, bad);
   optimizer.applyGradients(pairs);
-  return { loss, predictions: predictions as Tensor };
+  return { loss, predictions: predictions as P };
 }

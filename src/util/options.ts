@@ -35,3 +35,12 @@ export function checkOptionNames(where: string, options: unknown, known: readonl
   }
   return options as Record<string, unknown>;
 }
+
+/**
+ * @internal The option names of an options interface, listed once as `{ name: true, ... }`: the
+ * compiler checks that the list names every option of `T` and nothing else, so adding an option
+ * to the interface without adding it here fails the typecheck instead of being rejected at run time.
+ */
+export function optionNames<T extends object>(names: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(names);
+}

@@ -29,16 +29,17 @@ const INSTEAD: Readonly<Record<string, string>> = {
  * `runs/m`); a `URL` object with the `file:` protocol through Node's `fileURLToPath`.
  * @param where - the calling function, for messages.
  * @param name - the argument's name, for messages (`dir`).
+ * @param kind - what it names, for messages (`a folder path`).
  * @throws Error naming the caller and the schemes gradtape knows, for an empty path, a value that
  * is neither a string nor a URL, or a URL with another scheme.
  */
-export function localPath(where: string, value: unknown, name = "dir"): string {
+export function localPath(where: string, value: unknown, name = "dir", kind = "a folder path"): string {
   if (value instanceof URL) {
     if (value.protocol !== "file:") refuse(where, name, value.href, value.protocol);
     return builtin<typeof import("node:url")>("node:url", where).fileURLToPath(value);
   }
   if (typeof value !== "string" || value === "") {
-    throw new Error(`${where}: ${name} must be a folder path (a non-empty string, or a file:// URL), got ${value === "" ? "an empty string" : describe(value)}`);
+    throw new Error(`${where}: ${name} must be ${kind} (a non-empty string, or a file:// URL), got ${value === "" ? "an empty string" : describe(value)}`);
   }
   const scheme = URL_SCHEME.exec(value)?.[1].toLowerCase();
   if (scheme === undefined) {

@@ -13,3 +13,34 @@ export function shuffleInPlace<T extends { length: number; [index: number]: unkn
   }
   return items;
 }
+
+/**
+ * TF.js' and tf.data's buffered shuffle: fill a buffer of `size` elements, then repeatedly emit
+ * one at random and put the next element of `source` in its place. Holds at most `size` elements,
+ * so it shuffles streams of any length; an element moves at most `size` places earlier.
+ */
+export function* windowShuffle<T>(source: Iterator<T>, size: number, rng: () => number): Generator<T> {
+  const buffer: T[] = [];
+  let exhausted = false;
+  while (buffer.length < size) {
+    const r = source.next();
+    if (r.done) {
+      exhausted = true;
+      break;
+    }
+    buffer.push(r.value);
+  }
+  while (buffer.length > 0) {
+    const i = Math.floor(rng() * buffer.length);
+    const picked = buffer[i];
+    // Read the replacement only now, so that nothing is read before it is needed.
+    const r = exhausted ? undefined : source.next();
+    if (r !== undefined && !r.done) buffer[i] = r.value;
+    else {
+      exhausted = true;
+      buffer[i] = buffer[buffer.length - 1];
+      buffer.pop();
+    }
+    yield picked;
+  }
+}

@@ -11,7 +11,7 @@ describe("parseBenchArgs", () => {
     expect(parseBenchArgs(["--only=mlp"]).only).toBe("mlp");
   });
 
-  it.each(["--runs=0", "--runs=-1", "--runs=two", "--run=3", "--only=W1", "--only", "quick"])("rejects %s, naming it", (flag) => {
+  it.each(["--runs=0", "--runs=-1", "--runs=two", "--run=3", "--only=W1", "--only", "--runs", "--quik", "quick"])("rejects %s, naming it", (flag) => {
     expect(() => parseBenchArgs([flag])).toThrow(`bench: unknown argument ${JSON.stringify(flag)}; expected --quick, --json, --runs=N (N a positive integer) or --only=cnn|mlp`);
   });
 });

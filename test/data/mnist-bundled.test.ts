@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   BUNDLED_DIGIT_COUNTS,
@@ -98,6 +101,20 @@ describe("loadBundledDigits", () => {
     let diff = 0;
     for (let i = 0; i < again.images.length; i++) if (again.images[i] !== byClass.images[i]) diff++;
     for (let i = 0; i < again.labels.length; i++) if (again.labels[i] !== byClass.labels[i]) diff++;
+    expect(diff).toBe(0);
+  });
+
+  it("are the mnist package's digits, pixel for pixel and in its order", () => {
+    // The package is a devDependency: the build embeds its digits as a gzipped IDX pair.
+    const dir = join(dirname(createRequire(import.meta.url).resolve("mnist/package.json")), "src", "digits");
+    let offset = 0;
+    let diff = 0;
+    for (let d = 0; d < 10; d++) {
+      const data = (JSON.parse(readFileSync(join(dir, `${d}.json`), "utf8")) as { data: number[] }).data;
+      expect(data.length).toBe(EXPECTED_COUNTS[d]! * MNIST_IMAGE_SIZE);
+      for (let i = 0; i < data.length; i++) if (byClass.images[offset + i] !== Math.fround(Math.round(data[i]! * 255) / 255)) diff++;
+      offset += data.length;
+    }
     expect(diff).toBe(0);
   });
 

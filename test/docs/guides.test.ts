@@ -1,99 +1,61 @@
 // The guides in docs/ cannot rot: every ```ts block is typechecked against the built package and
-// run with plain node, as a reader would run it.
+// run with plain node, as a reader would run it, and every value a guide states is checked.
 //
-// Each guide's blocks become one ES module, test/docs/.generated/<guide>.ts (git-ignored), in the
-// order they appear, so a block may use what an earlier block of the same guide declared.
-// `import` lines are hoisted and deduplicated, so every block can show its own imports.
-// A block opened with ```ts no-run is typechecked but not run (for code that needs files the
-// tests do not have, such as the full MNIST): it is wrapped in a function that is never called,
-// so it sees the guide's earlier declarations but declares nothing for later blocks.
-// Guides check their own claims with `assert`, so a claim that stops being true fails here.
+// Writing a guide (docs/*.md; list it in typedoc.json's projectDocuments):
 //
-// `import * as gt from "gradtape"` resolves to dist/ through the package's self-reference:
+// - A ```ts block is run. Blocks of one guide form one ES module, in order, so a block may use what
+//   an earlier block declared. `import` lines are hoisted and deduplicated: every block can show
+//   its own imports. ```ts no-run blocks are typechecked only (for code that needs files the tests
+//   do not have, such as the full MNIST): they see earlier declarations but declare nothing.
+//
+// - State a value with a `// →` comment at the end of a one-line expression statement:
+//
+//       console.log(y.toArray());        // → [[3, 5], [7, 9]]
+//       console.log(x.dtype);            // → "float32"
+//       console.log(sgdPath);            // → [0.9, 0.81, 0.729, …]
+//       console.log(accuracy);           // → above 0.8
+//
+//   The test replaces the line with a check that the expression (inside `console.log(…)`, or the
+//   whole statement) has that value. A number is compared to the digits shown: `0.729` holds for
+//   anything that rounds to it, `2.0` for [1.95, 2.05]; a number written without a decimal point
+//   must be exact. Arrays (also typed arrays) match item by item; a last item `…` allows more
+//   items. Also: strings, true / false / null / undefined, objects `{ loss: 0.53 }` (same keys),
+//   `above N` and `below N`. Prose may follow the value after `(`, `,`, `;` or `—`:
+//   `// → 27 (3t² at t = 3)`.
+//
+// - State an error with `// throws: text` (the message contains text) or `// throws Name: text`:
+//
+//       v.assign(gt.tensor([1, 2, 3]));  // throws: shape mismatch
+//
+// - Checks that are not a value on one line (a property of a whole array, a comparison of two
+//   results) go into a hidden block, which GitHub, npm and the docs site do not show:
+//
+//       <!-- check
+//       assert.ok(kerasPath.every((w, i) => Math.abs(w - byHand[i]) < 1e-12));
+//       -->
+//
+//   It runs where it stands, with `assert` (node:assert/strict) in scope. Say in the prose what it
+//   checks, so the reader is told what the test makes sure of.
+//
+// Readers see examples, not tests: `assert` calls in visible code fail the test below. The
+// conventions are implemented in test/docs/snippets.ts and test/docs/claims.ts, and
+// test/docs/snippets.test.ts proves that a wrong value, a wrong error or a failing hidden check
+// makes a guide fail.
+//
+// Each guide becomes test/docs/.generated/<guide>.ts (git-ignored); errors point at the guide's
+// lines. `import * as gt from "gradtape"` resolves to dist/ through the package's self-reference:
 // `npm test` builds dist/ before vitest runs.
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { assemble, extractBlocks } from "./snippets.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const docs = join(root, "docs");
 const out = join(root, "test/docs/.generated");
-
-interface Block {
-  /** The code, without the fences. */
-  code: string;
-  /** The line of the opening fence in the guide (1-based). */
-  line: number;
-  /** False for ```ts no-run. */
-  run: boolean;
-}
-
-/** The ```ts blocks of a markdown text; other languages (sh, text, …) are prose. */
-function extractBlocks(markdown: string, file: string): Block[] {
-  const lines = markdown.split("\n");
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(`{3,})\s*(ts|typescript)\b(.*)$/.exec(lines[i]);
-    if (open === null) {
-      // Skip other fenced blocks whole, so a ```ts inside them is not taken for code.
-      const other = /^(`{3,})/.exec(lines[i]);
-      if (other !== null) {
-        const close = lines.findIndex((l, j) => j > i && l.startsWith(other[1]) && l.trim() === other[1]);
-        if (close < 0) throw new Error(`${file}:${i + 1}: unclosed code fence`);
-        i = close;
-      }
-      continue;
-    }
-    const flags = open[3].trim().split(/\s+/).filter(Boolean);
-    const unknown = flags.filter((f) => f !== "no-run");
-    if (unknown.length > 0) throw new Error(`${file}:${i + 1}: unknown code-block flag ${unknown.join(" ")} (known: no-run)`);
-    const close = lines.findIndex((l, j) => j > i && l.trim() === open[1]);
-    if (close < 0) throw new Error(`${file}:${i + 1}: unclosed code fence`);
-    blocks.push({ code: lines.slice(i + 1, close).join("\n"), line: i + 1, run: !flags.includes("no-run") });
-    i = close;
-  }
-  return blocks;
-}
-
-const IMPORT = /^import\s[^;]*\sfrom\s+["'][^"']+["'];?\s*$|^import\s+["'][^"']+["'];?\s*$/;
-
-/** One guide as a module, and for each of its lines the guide's line it came from (0 if none). */
-function assemble(blocks: Block[], file: string): { text: string; origin: number[] } {
-  const imports: string[] = [];
-  const body: string[] = [];
-  const origin: number[] = [];
-  blocks.forEach((b, k) => {
-    const lines = b.code.split("\n");
-    const kept: [string, number][] = [];
-    lines.forEach((l, j) => {
-      if (IMPORT.test(l)) {
-        if (!imports.includes(l.trim())) imports.push(l.trim());
-      } else {
-        if (!b.run && /^import\s/.test(l)) throw new Error(`${file}:${b.line + 1 + j}: in a no-run block, imports must fit on one line`);
-        kept.push([l, b.line + 1 + j]);
-      }
-    });
-    body.push(`// ---- ${file}:${b.line}${b.run ? "" : " (no-run)"}`);
-    origin.push(0);
-    if (!b.run) {
-      body.push(`export async function noRun${k}(): Promise<void> {`);
-      origin.push(0);
-    }
-    for (const [l, n] of kept) {
-      body.push(l);
-      origin.push(n);
-    }
-    if (!b.run) {
-      body.push("}");
-      origin.push(0);
-    }
-  });
-  const head = [`// Generated from ${file} by test/docs/guides.test.ts; edit the guide, not this file.`, ...imports, "export {};"];
-  return { text: [...head, ...body].join("\n") + "\n", origin: [...head.map(() => 0), ...origin] };
-}
 
 const guides = readdirSync(docs).filter((f) => f.endsWith(".md")).sort();
 const origins = new Map<string, number[]>();
@@ -105,6 +67,7 @@ describe("the guides' code", () => {
     expect(existsSync(join(root, "dist/index.d.ts")), "run `npm run build` first: the guides import the built package").toBe(true);
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
+    copyFileSync(join(root, "test/docs/claims.ts"), join(out, "claims.ts"));
     for (const guide of guides) {
       const file = `docs/${guide}`;
       const { text, origin } = assemble(extractBlocks(readFileSync(join(docs, guide), "utf8"), file), file);
@@ -123,14 +86,29 @@ describe("the guides' code", () => {
     // One compiler run for all guides: it typechecks them and emits the scripts the runs below use.
     const r = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(out, "tsconfig.json"), "--pretty", "false"], { cwd: root, encoding: "utf8" });
     typecheck = { status: r.status, output: `${r.stdout}${r.stderr}` };
-  });
+  }, 180_000); // one tsc run over every guide: seconds alone, far more on a busy machine
 
   it("every guide has code, and its blocks are fenced as ts or ts no-run", () => {
     expect(guides.length).toBeGreaterThanOrEqual(5);
     for (const guide of guides) {
       const blocks = extractBlocks(readFileSync(join(docs, guide), "utf8"), guide);
-      expect(blocks.filter((b) => b.run).length, `${guide} has no runnable ts block`).toBeGreaterThan(0);
+      expect(blocks.filter((b) => b.run && !b.hidden).length, `${guide} has no runnable ts block`).toBeGreaterThan(0);
     }
+  });
+
+  it("readers see examples: no assert calls in the code the guides show", () => {
+    const found: string[] = [];
+    for (const guide of guides) {
+      for (const b of extractBlocks(readFileSync(join(docs, guide), "utf8"), guide)) {
+        if (b.hidden) continue;
+        b.code.split("\n").forEach((l, j) => {
+          if (/\bassert\b|\bclose\(/.test(l)) found.push(`docs/${guide}:${b.line + 1 + j}: ${l.trim()}`);
+        });
+      }
+    }
+    // State values with `// → value`, errors with `// throws: text`, anything else in a hidden
+    // <!-- check --> block: see the top of this file.
+    expect(found).toEqual([]);
   });
 
   it("typechecks (strict, NodeNext, against dist/'s declarations)", () => {

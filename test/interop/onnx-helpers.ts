@@ -17,10 +17,3 @@ export async function runOnnx(bytes: Uint8Array, x: gt.Tensor): Promise<{ data: 
   }
 }
 
-/** The largest absolute difference between two arrays of one length. */
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`maxAbsDiff: lengths differ: ${a.length} and ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}

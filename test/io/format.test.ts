@@ -106,7 +106,7 @@ describe("toMemory / fromMemory", () => {
     const stranger = new gt.optim.Adam();
     trained(stranger, other);
     expect(() => gt.toMemory(makeModel(), { optimizer: stranger })).toThrow(/toMemory: the optimizer holds state for variable '.*\/kernel', which is not a weight of model/);
-    expect(() => gt.toMemory("model" as never)).toThrow("toMemory: expected a Model (from gt.sequential), got string model");
+    expect(() => gt.toMemory("model" as never)).toThrow("toMemory: expected a Model (from gt.sequential or gt.model), got string model");
     expect(() => gt.toMemory(model, { training: { epoch: -1 } })).toThrow("toMemory: training.epoch (the next epoch to run: the number of epochs completed) must be an integer >= 0, got -1");
     expect(() => gt.toMemory(model, { trainig: {} } as never)).toThrow("toMemory: unknown option 'trainig'; known options: optimizer, training");
   });

@@ -1,6 +1,6 @@
 // Paths as every file-taking function reads them: plain paths, file:// URLs (strings, as TF.js users
 // write them, and URL objects), and other schemes refused with the ones gradtape knows.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -86,8 +86,17 @@ describe("every function that takes a path", () => {
       ["loadCheckpoint", () => gt.loadCheckpoint(new URL("https://host/m"))],
       ["modelCheckpoint", () => gt.callbacks.modelCheckpoint("indexeddb://m")],
       ["loadMnist", () => gt.data.loadMnist({ dir: "https://storage.googleapis.com/cvdf-datasets/mnist/" })],
+      ["saveONNX", () => gt.saveONNX(m, "https://host/m.onnx")],
     ];
-    for (const [where, call] of calls) expect(call, where).toThrow(new RegExp(`^${where}: dir ".*" has the scheme https?://|^${where}: dir ".*" has the scheme (indexeddb|localstorage)://`));
+    for (const [where, call] of calls) expect(call, where).toThrow(new RegExp(`^${where}: (dir|path) ".*" has the scheme (https?|indexeddb|localstorage)://, which gradtape does not read or write`));
+  });
+
+  it("saveONNX writes to a file:// URL", () => {
+    const m = model();
+    const file = join(freshDir() + ".onnx");
+    gt.saveONNX(m, pathToFileURL(file));
+    expect(Array.from(readFileSync(file))).toEqual(Array.from(m.toONNX()));
+    expect(() => gt.saveONNX(m, "")).toThrow("saveONNX: path must be a file path (a non-empty string, or a file:// URL), got an empty string");
   });
 
   it("loadMnist reads a dir given as a file:// URL", () => {

@@ -5,8 +5,8 @@ const flat = (t: gt.Tensor) => Array.from(t.data());
 
 /** A dense layer on 3 inputs with a hand-set kernel and bias (values exact in float32). */
 function handSet(activation?: gt.layers.ActivationName) {
-  const d = gt.layers.dense({ units: 2, activation, inputShape: [3] });
-  d.apply(gt.zeros([1, 3]));
+  const d = gt.layers.dense({ units: 2, activation });
+  d.apply(gt.zeros([1, 3])); // builds a [3, 2] kernel; no declared inputShape, so rank-3 inputs work too
   d.kernel!.assign(gt.tensor([[0.5, -1], [2, 0.25], [-1.5, 1]]));
   d.bias!.assign(gt.tensor([0.5, -2]));
   return d;

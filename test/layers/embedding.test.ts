@@ -90,7 +90,7 @@ describe("layers.embedding", () => {
     expect(() => gt.layers.embedding({ inputDim: 3, outputDim: 2, input_dim: 3 } as never)).toThrow(/unknown option 'input_dim' \(did you mean 'inputDim'\?\)/);
     const e = gt.layers.embedding({ inputDim: 3, outputDim: 2, inputLength: 4 });
     expect(e.inputShape).toEqual([4]);
-    expect(() => e.apply(ids([[0, 1, 2]]))).toThrow(/expected sequences of inputLength 4, got ids of shape \[1, 3\]/);
+    expect(() => e.apply(ids([[0, 1, 2]]))).toThrow(/declared inputShape \[4\] does not match the received input of shape \[1, 3\]/);
   });
 
   it("in a model: summary, getConfig, save and load give the same predictions", () => {

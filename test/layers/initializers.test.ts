@@ -67,9 +67,33 @@ describe("initializers", () => {
 
   it("accepts Keras' snake_case names and lists the known names for an unknown one", () => {
     expect(initializers.getInitializer("he_normal" as never)).toBe(initializers.heNormal);
-    expect(() => initializers.getInitializer("orthogonal" as never)).toThrow(
-      'unknown initializer "orthogonal"; known initializers: glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, randomNormal, randomUniform',
+    expect(() => initializers.getInitializer("lecun_normal" as never)).toThrow(
+      'unknown initializer "lecun_normal"; known initializers: glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, randomNormal, randomUniform, orthogonal',
     );
+  });
+
+  it("orthogonal gives QᵀQ = I for tall shapes and QQᵀ = I for wide ones, times the gain", () => {
+    // The Gram matrix of the orthonormal side, computed here entry by entry.
+    const gram = (t: gt.Tensor, byRows: boolean) => {
+      const [r, c] = [t.shape.slice(0, -1).reduce((a, b) => a * b, 1), t.shape[t.shape.length - 1]];
+      const v = t.data();
+      const at = (i: number, j: number) => v[i * c + j];
+      const n = byRows ? r : c, len = byRows ? c : r;
+      return Array.from({ length: n }, (_, p) => Array.from({ length: n }, (_, q) => {
+        let s = 0;
+        for (let k = 0; k < len; k++) s += byRows ? at(p, k) * at(q, k) : at(k, p) * at(k, q);
+        return s;
+      }));
+    };
+    for (const [shape, byRows, gain] of [[[6, 6], false, 1], [[12, 4], false, 1], [[4, 16], true, 2], [[2, 3, 5], false, 1]] as const) {
+      const q = initializers.orthogonal(shape, { seed: 5, gain, dtype: "float64" });
+      expect(q.shape).toEqual(shape);
+      gram(q, byRows).forEach((row, p) => row.forEach((g, k) => expect(g).toBeCloseTo(p === k ? gain * gain : 0, 12)));
+    }
+    // A 64×64 draw in float32 is still orthogonal to float32 precision.
+    gram(initializers.orthogonal([64, 64], { seed: 6 }), false).forEach((row, p) => row.forEach((g, k) => expect(Math.abs(g - (p === k ? 1 : 0))).toBeLessThan(1e-5)));
+    expect(initializers.getInitializer({ name: "orthogonal", gain: 3 })([2, 2], { seed: 1 }).abs().max().item()).toBeLessThanOrEqual(3 + 1e-6);
+    expect(() => initializers.orthogonal([5])).toThrow("orthogonal: the shape must have at least two dimensions, got [5]");
   });
 
   it("computes fans as Keras", () => {

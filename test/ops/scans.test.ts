@@ -40,4 +40,9 @@ describe("cumsum", () => {
     expect(() => gt.cumsum(gt.ones([2, 3]), 2)).toThrow("cumsum: axis 2 is out of range for a tensor of rank 2; valid axes: [-2, 1]");
     expect(() => gt.cumsum(gt.tensor(3))).toThrow("cumsum: axis 0 is out of range for a tensor of rank 0");
   });
+
+  it("refuses flags that are not booleans", () => {
+    expect(() => gt.cumsum(gt.ones([3]), 0, "yes" as never)).toThrow('cumsum: exclusive must be true or false, got "yes"');
+    expect(() => gt.cumsum(gt.ones([3]), 0, false, 1 as never)).toThrow("cumsum: reverse must be true or false, got 1");
+  });
 });

@@ -16,80 +16,7 @@ import {
   niceDomain,
   sampleGrid,
 } from "../../src/plot/svg.js";
-
-interface XmlNode {
-  name: string;
-  attrs: Record<string, string>;
-  children: XmlNode[];
-  text: string;
-}
-
-const ENTITY = /&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/y;
-
-/**
- * A deliberately strict mini XML parser: enough to prove the output is
- * well-formed (balanced tags, quoted attributes, no stray `<` or `&`, one root).
- */
-function parseXml(src: string): XmlNode {
-  let pos = 0;
-  const decl = /^<\?xml [^?]*\?>\s*/.exec(src);
-  if (decl) pos = decl[0].length;
-  const root: XmlNode = { name: "#document", attrs: {}, children: [], text: "" };
-  const stack: XmlNode[] = [root];
-  const checkEntities = (s: string, where: number): void => {
-    for (let i = s.indexOf("&"); i >= 0; i = s.indexOf("&", i + 1)) {
-      ENTITY.lastIndex = i;
-      if (!ENTITY.test(s)) throw new Error(`bare & near offset ${where + i}`);
-    }
-  };
-  while (pos < src.length) {
-    if (src[pos] === "<") {
-      const close = /<\/([A-Za-z][\w:.-]*)\s*>/y;
-      close.lastIndex = pos;
-      const cm = close.exec(src);
-      if (cm) {
-        const top = stack.pop()!;
-        if (top.name !== cm[1]) throw new Error(`</${cm[1]}> closes <${top.name}> at offset ${pos}`);
-        pos = close.lastIndex;
-        continue;
-      }
-      const open = /<([A-Za-z][\w:.-]*)((?:\s+[A-Za-z_:][\w:.-]*\s*=\s*"[^"<]*")*)\s*(\/?)>/y;
-      open.lastIndex = pos;
-      const om = open.exec(src);
-      if (!om) throw new Error(`malformed tag at offset ${pos}: ${src.slice(pos, pos + 60)}`);
-      const node: XmlNode = { name: om[1]!, attrs: {}, children: [], text: "" };
-      for (const am of om[2]!.matchAll(/([A-Za-z_:][\w:.-]*)\s*=\s*"([^"<]*)"/g)) {
-        if (am[1]! in node.attrs) throw new Error(`duplicate attribute ${am[1]} on <${node.name}>`);
-        checkEntities(am[2]!, pos);
-        node.attrs[am[1]!] = am[2]!;
-      }
-      stack[stack.length - 1]!.children.push(node);
-      if (om[3] !== "/") stack.push(node);
-      pos = open.lastIndex;
-    } else {
-      const next = src.indexOf("<", pos);
-      const chunk = src.slice(pos, next < 0 ? src.length : next);
-      if (chunk.includes(">")) throw new Error(`unescaped > in text near offset ${pos}`);
-      checkEntities(chunk, pos);
-      if (stack.length === 1 && chunk.trim()) throw new Error(`text outside the root element at offset ${pos}`);
-      stack[stack.length - 1]!.text += chunk;
-      pos += chunk.length;
-    }
-  }
-  if (stack.length !== 1) throw new Error(`unclosed <${stack[stack.length - 1]!.name}>`);
-  if (root.children.length !== 1) throw new Error(`expected one root element, got ${root.children.length}`);
-  return root.children[0]!;
-}
-
-function all(node: XmlNode, pred: (n: XmlNode) => boolean, out: XmlNode[] = []): XmlNode[] {
-  if (pred(node)) out.push(node);
-  for (const c of node.children) all(c, pred, out);
-  return out;
-}
-
-function unescape(s: string): string {
-  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
-}
+import { all, parseXml, unescape, type XmlNode } from "../helpers/xml.js";
 
 /** Parses, and checks the invariants every chart must satisfy. */
 function checkSvg(svg: string): XmlNode {
@@ -476,6 +403,60 @@ describe("lineChart", () => {
     expect(pts2.filter(([x]) => Math.abs(x - box.x0) < 0.01).length).toBeGreaterThan(5);
   });
 
+  it("a series on the right axis gets its own scale, ticks and label", () => {
+    const root = checkSvg(
+      lineChart({
+        xLabel: "epoch", yLabel: "loss", y2Label: "accuracy",
+        series: [
+          { name: "loss", x: [1, 2, 3], y: [2, 1, 0.5] },
+          { name: "accuracy", x: [1, 2, 3], y: [0.5, 0.8, 0.9], axis: "right" },
+        ],
+      }),
+    );
+    const texts = all(root, (n) => n.name === "text");
+    const left = texts.find((t) => t.text === "loss" && t.attrs.transform?.startsWith("rotate(-90"));
+    const right = texts.find((t) => t.text === "accuracy" && t.attrs.transform?.startsWith("rotate(90"));
+    expect(left).toBeDefined();
+    expect(right).toBeDefined();
+    const box = plotBox(root);
+    expect(Number(right!.attrs.x)).toBeGreaterThan(box.x1);
+    expect(Number(left!.attrs.x)).toBeLessThan(box.x0);
+    // Right tick labels sit right of the plot; the accuracy line meets them at its values.
+    const y2 = all(all(root, (n) => n.attrs.class === "y2-ticks")[0]!, (n) => n.name === "text");
+    expect(y2.map((t) => t.text)).toEqual(["0.5", "0.6", "0.7", "0.8", "0.9"]);
+    for (const t of y2) expect(Number(t.attrs.x)).toBeGreaterThan(box.x1);
+    const tickY = (label: string): number => Number(y2.find((t) => t.text === label)!.attrs.y) - 12 * 0.35;
+    const lines = all(root, (n) => n.name === "path" && n.attrs["stroke-width"] === "2");
+    const acc = pathPoints(lines[1]!.attrs.d!);
+    expect(acc[0]![1]).toBeCloseTo(tickY("0.5"), 1);
+    expect(acc[1]![1]).toBeCloseTo(tickY("0.8"), 1);
+    expect(acc[2]![1]).toBeCloseTo(tickY("0.9"), 1);
+    // The loss keeps the left axis: 2 at the top of its [0.5, 2] range.
+    expect(pathPoints(lines[0]!.attrs.d!)[0]![1]).toBeCloseTo(box.y0, 1);
+    expect(legendTexts(root)).toEqual(["loss", "accuracy (right axis)"]);
+    expect(() => lineChart({ series: [{ name: "a", y: [1], axis: "top" as "left" }] })).toThrow(/series 0 \("a"\) has axis "top"; expected "left" or "right"/);
+  });
+
+  it("a one-point series shows a visible marker", () => {
+    const root = checkSvg(lineChart({ series: [{ name: "training", x: [1], y: [0.53] }, { name: "validation", x: [1], y: [0.61], dashed: true }] }));
+    const box = plotBox(root);
+    const dots = all(root, (n) => n.name === "g" && n.attrs.class === "points").flatMap((g) => all(g, (n) => n.name === "circle"));
+    expect(dots).toHaveLength(2);
+    for (const c of dots) {
+      expect(Number(c.attrs.r)).toBeGreaterThanOrEqual(3);
+      expect(Number(c.attrs.cx)).toBeGreaterThan(box.x0);
+      expect(Number(c.attrs.cx)).toBeLessThan(box.x1);
+      expect(Number(c.attrs.cy)).toBeGreaterThanOrEqual(box.y0);
+      expect(Number(c.attrs.cy)).toBeLessThanOrEqual(box.y1);
+    }
+    expect(dots.map((c) => c.attrs.fill)).toEqual(["#1f77b4", "#ff7f0e"]);
+    // A long series gets no markers, except where a point has no finite neighbour.
+    const long = Array.from({ length: 100 }, (_, i) => (i === 50 || i === 52 ? NaN : Math.sin(i / 10)));
+    const r2 = checkSvg(lineChart({ series: [{ name: "s", y: long }] }));
+    const marks = all(r2, (n) => n.name === "g" && n.attrs.class === "points").flatMap((g) => all(g, (n) => n.name === "circle"));
+    expect(marks).toHaveLength(1); // point 51, between two NaNs
+  });
+
   it("reports bad input clearly", () => {
     expect(() => lineChart({ series: [] })).toThrow(/options.series must be a non-empty array/);
     expect(() => lineChart({ series: [{ name: "a", y: [1] }, { name: "b", x: [1, 2], y: [1] }] })).toThrow(
@@ -555,7 +536,7 @@ describe("contourPlot", () => {
     expect(legendTexts(root)[1]).toBe("lr=1 <too big> (diverged at step 6; left the plot at step 3)");
     const box = plotBox(root);
     const g = all(root, (n) => n.name === "g" && n.attrs.class === "path")[0]!;
-    const line = all(g, (n) => n.name === "path")[0]!;
+    const line = all(all(root, (n) => n.attrs.class === "path-lines")[0]!, (n) => n.name === "path")[0]!;
     const pts = pathPoints(line.attrs.d!);
     expect(pts.length).toBeGreaterThan(2);
     for (const [x, y] of pts) {
@@ -586,13 +567,72 @@ describe("contourPlot", () => {
     );
     expect(legendTexts(root)[1]).toBe("Nesterov (left the plot at step 2)");
     const box = plotBox(root);
+    const lines = all(root, (n) => n.name === "g" && n.attrs.class === "path-lines")[0]!;
+    const pts = expectInside(all(lines, (n) => n.name === "path"), box);
+    // Drawn up to where it leaves (steps 0, 1, then the border): the later
+    // segments, which only cross the box from far outside, are not drawn as bars.
+    expect(pts).toHaveLength(3);
+    expect(pts[2]![1]).toBeCloseTo(box.y0, 1);
     const g = all(root, (n) => n.name === "g" && n.attrs.class === "path")[0]!;
-    const pts = expectInside(all(g, (n) => n.name === "path"), box);
-    expect(pts.filter(([, y]) => Math.abs(y - box.y0) < 0.01).length).toBeGreaterThan(50); // crossings are drawn
+    const exits = all(g, (n) => n.name === "polygon" && n.attrs.class === "exit");
+    expect(exits).toHaveLength(1);
+    const tip = exits[0]!.attrs.points!.split(" ")[0]!.split(",").map(Number);
+    expect(tip[0]).toBeCloseTo(pts[2]![0], 1);
+    expect(tip[1]).toBeCloseTo(pts[2]![1], 1);
     for (const c of all(g, (n) => n.name === "circle")) {
       expect(Number(c.attrs.cy)).toBeGreaterThanOrEqual(box.y0 - 0.01);
       expect(Number(c.attrs.cy)).toBeLessThanOrEqual(box.y1 + 0.01);
     }
+  });
+
+  it("a path that leaves for good ends at the frame edge with an arrowhead pointing out, also in the legend", () => {
+    // Nesterov past its stability limit on 0.5·(x² + 50y²): |y| grows by ~1.8 a step, flipping sign.
+    const points: Array<[number, number]> = [[10, 1], [9.6, -1.6], [9.2, 3.4], [8.9, -5.2], [8.5, 9.4], [8.2, -17]];
+    const root = checkSvg(
+      contourPlot({ f: (x, y) => 0.5 * (x * x + 50 * y * y), xRange: [-11, 11], yRange: [-3, 3], resolution: 20, paths: [{ name: "Nesterov: diverges", points }] }),
+    );
+    expect(legendTexts(root)[1]).toBe("Nesterov: diverges (left the plot at step 2)");
+    const box = plotBox(root);
+    const line = all(all(root, (n) => n.attrs.class === "path-lines")[0]!, (n) => n.name === "path")[0]!;
+    const pts = pathPoints(line.attrs.d!);
+    const end = pts[pts.length - 1]!;
+    expect(end[1]).toBeCloseTo(box.y0, 1); // on the top edge, where (9.6, −1.6) → (9.2, 3.4) crosses y = 3
+    expect(pts.filter(([, y]) => Math.abs(y - box.y0) < 0.01 || Math.abs(y - box.y1) < 0.01)).toHaveLength(1);
+    const [arrow] = all(all(root, (n) => n.attrs.class === "path")[0]!, (n) => n.attrs.class === "exit");
+    const corners = arrow!.attrs.points!.split(" ").map((p) => p.split(",").map(Number));
+    expect(corners[0]![0]).toBeCloseTo(end[0], 1);
+    expect(corners[0]![1]).toBeCloseTo(end[1], 1);
+    expect(corners[1]![1]).toBeGreaterThan(end[1]); // the base is below the tip: the arrow points up and out
+    expect(corners[2]![1]).toBeGreaterThan(end[1]);
+    const legend = all(root, (n) => n.name === "g" && n.attrs.class === "legend")[0]!;
+    expect(all(legend, (n) => n.attrs.class === "exit")).toHaveLength(1);
+    // No end marker inside the plot: the path did not end there.
+    expect(all(root, (n) => n.attrs.class === "end")).toHaveLength(0);
+  });
+
+  it("overlapping paths differ in dash pattern, width and end marker", () => {
+    const valley: Array<[number, number]> = [[-1.5, 2], [-1.4, 1.9], [-1.3, 1.7], [-1.2, 1.45]];
+    const root = checkSvg(
+      contourPlot({
+        f: rosen, xRange: [-2, 2], yRange: [-1, 3], resolution: 20,
+        paths: [{ name: "SGD", points: valley }, { name: "momentum", points: valley }, { name: "Nesterov", points: valley.slice(0, 3) }],
+      }),
+    );
+    const lines = all(all(root, (n) => n.attrs.class === "path-lines")[0]!, (n) => n.name === "path");
+    expect(lines).toHaveLength(3);
+    const styles = lines.map((l) => `${l.attrs["stroke-dasharray"] ?? "solid"} ${l.attrs["stroke-width"]}`);
+    expect(new Set(styles).size).toBe(3);
+    expect(new Set(lines.map((l) => l.attrs["stroke-dasharray"] ?? "solid")).size).toBe(3);
+    // The first (widest, solid) is drawn first, so the narrower dashed ones on top leave it visible.
+    expect(Number(lines[0]!.attrs["stroke-width"])).toBeGreaterThan(Number(lines[1]!.attrs["stroke-width"]));
+    const ends = all(root, (n) => n.attrs.class === "end");
+    expect(ends.map((e) => e.name)).toEqual(["rect", "polygon", "polygon"]); // square, triangle, diamond
+    expect(new Set(ends.map((e) => e.attrs.points ?? "rect")).size).toBe(3);
+    // The legend shows each path's dash pattern and its end shape.
+    const legend = all(root, (n) => n.name === "g" && n.attrs.class === "legend")[0]!;
+    const samples = all(legend, (n) => n.name === "line").slice(1); // after the contour levels' row
+    expect(samples.map((l) => l.attrs["stroke-dasharray"] ?? "solid")).toEqual(lines.map((l) => l.attrs["stroke-dasharray"] ?? "solid"));
+    expect(all(legend, (n) => n.name === "rect" || n.name === "polygon")).toHaveLength(3);
   });
 
   it("equalAspect gives one data unit the same length on both axes", () => {

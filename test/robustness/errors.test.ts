@@ -16,7 +16,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** What the mistakes' code finds in `f`. */
 function fixtures() {
   let dirs = 0;
-  const fresh = () => gt.sequential([gt.layers.dense({ units: 3, inputShape: [4], seed: 1, name: "hidden" })], { name: "model" });
+  const fresh = () => gt.sequential([gt.layers.dense({ units: 3, activation: "softmax", inputShape: [4], seed: 1, name: "hidden" })], { name: "model" });
   const model = fresh();
   model.compile({ optimizer: new gt.optim.SGD({ learningRate: 0.1 }), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
   return {
@@ -47,13 +47,17 @@ const codeCell = (s: string) => (s.includes("`") ? cell(s) : `\`${cell(s)}\``);
 
 function table(rows: { area: string; mistake: string; code: string; message: string }[]): string {
   const lines = [
+    "---",
+    "title: Error messages",
+    "---",
+    "",
     "# What gradtape says when it is used wrongly",
     "",
     `Every public function and constructor checks its arguments. This table lists the ${rows.length} mistakes`,
     "tried by `test/robustness/errors.test.ts` (the code is `test/robustness/mistakes.ts`) and the exact",
     "message each gives; the test fails when the code and this table disagree. In the code, `f` holds",
     "fixtures: `f.x` (float32 `[8, 4]`), `f.y` (int32 labels `[8]`), `f.w` (a variable of shape `[2]`),",
-    "`f.model` (a compiled one-layer model, 4 inputs, 3 outputs), `f.fresh()` (the same, uncompiled) and",
+    "`f.model` (a compiled one-layer model, 4 inputs, 3 softmax outputs), `f.fresh()` (the same, uncompiled) and",
     "`f.dir()` (a new temporary folder, shown as `<tmp>`).",
     "",
     "Regenerate after changing a message: `UPDATE_ERRORS_DOC=1 npx vitest run test/robustness/errors.test.ts`.",

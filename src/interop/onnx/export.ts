@@ -38,8 +38,8 @@ export interface OnnxValue {
 
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
-/** Where each NHWC axis sits in NCHW. */
-const NHWC_AXIS_IN_NCHW = [0, 2, 3, 1];
+/** @internal Where each NHWC axis sits in NCHW. */
+export const NHWC_AXIS_IN_NCHW = [0, 2, 3, 1];
 
 /** @internal Collects nodes and initializers under unique names. */
 export class OnnxGraphBuilder {

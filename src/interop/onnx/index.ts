@@ -2,9 +2,12 @@
  * ONNX export: `model.toONNX()` and, in Node, `saveONNX(model, path)`.
  * @module
  */
-import type { Model } from "../../layers/model.js";
+import type { AnyModel, Model, ModelOutput } from "../../layers/model.js";
 import { nodeFs, writeFileAtomic } from "../../io/atomic.js";
 import { layersToOnnx } from "./export.js";
+import { graphToOnnx } from "./graph.js";
+import type { Functional } from "../../layers/functional.js";
+import { localPath, type PathLike } from "../../util/path.js";
 
 export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
 
@@ -12,7 +15,10 @@ export { ONNX_IR_VERSION, ONNX_OPSET } from "./messages.js";
  * @internal The ONNX bytes of a model; {@link Model.toONNX} is the public door.
  * @throws Error when the model is not built, or naming a layer that cannot be exported.
  */
-export function modelToOnnx(model: Model): Uint8Array {
+export function modelToOnnx(model: AnyModel): Uint8Array {
+  // A functional model is told apart without importing its class, which would close an import
+  // cycle through model.ts.
+  if ("graphNodes" in model) return graphToOnnx(model as unknown as Functional<ModelOutput>);
   const inputShape = model.inputShape;
   if (!model.built || inputShape === undefined) {
     throw new Error(`toONNX: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
@@ -24,13 +30,13 @@ export function modelToOnnx(model: Model): Uint8Array {
  * Writes `model.toONNX()` to the file `path`, atomically: an interrupted write leaves the previous
  * file whole. Node only; in a browser, offer `model.toONNX()`'s bytes as a download.
  * @param model - a built model.
- * @param path - the file, conventionally ending in `.onnx`.
- * @throws Error when `path` is not a non-empty string, outside Node, or as `toONNX` does.
+ * @param path - the file, conventionally ending in `.onnx`: a path or a `file://` URL.
+ * @throws Error when `path` is not a non-empty string or a `file://` URL, outside Node, or as `toONNX` does.
  * @example `gt.saveONNX(model, "mnist.onnx")` then open mnist.onnx in Netron or onnxruntime
  */
-export function saveONNX(model: Model, path: string): void {
-  if (typeof path !== "string" || path === "") throw new Error(`saveONNX: path must be a non-empty string, got ${JSON.stringify(path)}`);
+export function saveONNX(model: AnyModel, path: PathLike): void {
+  const file = localPath("saveONNX", path, "path", "a file path");
   const { fs, path: p } = nodeFs("saveONNX");
   const bytes = modelToOnnx(model);
-  writeFileAtomic(fs, p, p.dirname(p.resolve(path)), p.basename(path), bytes);
+  writeFileAtomic(fs, p, p.dirname(p.resolve(file)), p.basename(file), bytes);
 }

@@ -1,0 +1,114 @@
+/**
+ * A gradtape model in TF.js' layers format: Keras configs for each layer and the weights under
+ * the names TF.js gives them (`dense/kernel`, `batch_normalization/moving_mean`), so that
+ * `tf.loadLayersModel(tf.io.fromMemory(...))` loads it and predicts what gradtape predicts.
+ * @module
+ */
+import type { Layer } from "../../layers/layer.js";
+import type { Model } from "../../layers/model.js";
+import { Activation, type ActivationName } from "../../layers/activations.js";
+import { BatchNormalization } from "../../layers/batch-normalization.js";
+import { Conv2D } from "../../layers/conv2d.js";
+import { Dense } from "../../layers/dense.js";
+import { Dropout } from "../../layers/dropout.js";
+import { Flatten } from "../../layers/flatten.js";
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "../../layers/pooling.js";
+import { Reshape } from "../../layers/reshape.js";
+import { TFJS_WEIGHT_NAMES, type KerasLayerSpec, type TfjsArtifacts, type TfjsWeightSpec } from "./format.js";
+
+const CHANNELS_LAST = { data_format: "channels_last" };
+
+/** The Keras activation for a fused one; TF.js has no `leakyRelu` string, so that one becomes a layer. */
+function fusedActivation(a: ActivationName): string {
+  return a === "leakyRelu" ? "linear" : a;
+}
+
+/** A LeakyReLU layer after a dense or conv layer whose activation was leakyRelu. */
+function leakyAfter(layer: Layer, activation: ActivationName): KerasLayerSpec[] {
+  return activation === "leakyRelu" ? [{ class_name: "LeakyReLU", config: { name: `${layer.name}_leaky_relu`, alpha: 0.2, trainable: true, dtype: "float32" } }] : [];
+}
+
+function unsupported(layer: Layer, why: string): Error {
+  return new Error(`toTfjs: layer '${layer.name}' (${layer.className}) ${why}`);
+}
+
+/** The Keras config(s) of one layer: usually one; a conv with explicit padding or a leaky dense gives two. */
+function layerSpecs(layer: Layer): KerasLayerSpec[] {
+  const base = { name: layer.name, trainable: layer.trainable, dtype: "float32" };
+  if (layer instanceof Dense) {
+    return [{ class_name: "Dense", config: { ...base, units: layer.units, activation: fusedActivation(layer.activation), use_bias: layer.useBias } }, ...leakyAfter(layer, layer.activation)];
+  }
+  if (layer instanceof Conv2D) {
+    const explicit = typeof layer.padding !== "string";
+    const pad: KerasLayerSpec[] = explicit
+      ? [{ class_name: "ZeroPadding2D", config: { name: `${layer.name}_padding`, padding: layer.padding, trainable: true, dtype: "float32", ...CHANNELS_LAST } }]
+      : [];
+    const conv = {
+      ...base, ...CHANNELS_LAST, filters: layer.filters, kernel_size: layer.kernelSize.slice(), strides: layer.strides.slice(),
+      padding: explicit ? "valid" : layer.padding, dilation_rate: layer.dilationRate.slice(), activation: fusedActivation(layer.activation), use_bias: layer.useBias,
+    };
+    return [...pad, { class_name: "Conv2D", config: conv }, ...leakyAfter(layer, layer.activation)];
+  }
+  if (layer instanceof MaxPooling2D || layer instanceof AveragePooling2D) {
+    if (typeof layer.padding !== "string") throw unsupported(layer, "has explicit padding, which TF.js' pooling layers do not take");
+    return [{ class_name: layer.className, config: { ...base, ...CHANNELS_LAST, pool_size: layer.poolSize.slice(), strides: layer.strides.slice(), padding: layer.padding } }];
+  }
+  if (layer instanceof GlobalAveragePooling2D || layer instanceof GlobalMaxPooling2D) return [{ class_name: layer.className, config: { ...base, ...CHANNELS_LAST } }];
+  if (layer instanceof BatchNormalization) {
+    return [{ class_name: "BatchNormalization", config: { ...base, axis: layer.axis, momentum: layer.momentum, epsilon: layer.epsilon, center: layer.center, scale: layer.scale } }];
+  }
+  if (layer instanceof Flatten) return [{ class_name: "Flatten", config: base }];
+  if (layer instanceof Reshape) return [{ class_name: "Reshape", config: { ...base, target_shape: layer.targetShape.slice() } }];
+  if (layer instanceof Dropout) return [{ class_name: "Dropout", config: { ...base, rate: layer.rate } }];
+  if (layer instanceof Activation) {
+    if (layer.activation === "leakyRelu") return [{ class_name: "LeakyReLU", config: { ...base, alpha: layer.params.alpha ?? 0.2 } }];
+    if (layer.activation === "softmax") return [{ class_name: "Softmax", config: { ...base, axis: layer.params.axis ?? -1 } }];
+    return [{ class_name: "Activation", config: { ...base, activation: layer.activation } }];
+  }
+  throw unsupported(layer, `has no TF.js counterpart here; convertible layers: ${TO_TFJS.join(", ")}`);
+}
+
+/** @internal The layer classes {@link toTfjs} converts. */
+export const TO_TFJS = ["Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Flatten", "Reshape", "Dropout", "Activation", "ReLU", "Sigmoid", "Tanh", "Softmax", "LeakyReLU"];
+
+/**
+ * The model in TF.js' layers format, in memory. `tf.loadLayersModel(tf.io.fromMemory(artifacts))`
+ * loads it; `gt.io.fromTfjs(artifacts)` reads it back. Weights are float32, named as TF.js names
+ * them (`dense/kernel`, `batch_normalization/moving_mean`), in gradtape's order.
+ * @param model - a built float32 model.
+ * @throws Error when the model is not built, is not float32, or naming a layer that has no TF.js
+ * counterpart (or explicit padding on a pooling layer).
+ * @example
+ * ```ts
+ * const artifacts = gt.io.toTfjs(model);
+ * const tfModel = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+ * ```
+ */
+export function toTfjs(model: Model): TfjsArtifacts {
+  const inputShape = model.inputShape;
+  if (!model.built || inputShape === undefined) {
+    throw new Error(`toTfjs: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
+  }
+  const specs: TfjsWeightSpec[] = [];
+  const values: Float32Array[] = [];
+  const layers = model.layers.flatMap((layer) => {
+    if (layer.dtype !== "float32") throw unsupported(layer, `is ${layer.dtype}; TF.js models here are float32`);
+    for (const v of layer.weights) {
+      const short = v.name.slice(layer.name.length + 1);
+      specs.push({ name: `${layer.name}/${TFJS_WEIGHT_NAMES[short] ?? short}`, shape: v.shape.slice(), dtype: "float32" });
+      values.push(Float32Array.from(v.data()));
+    }
+    return layerSpecs(layer);
+  });
+  layers[0].config.batch_input_shape = inputShape.slice();
+  const weightData = new Uint8Array(values.reduce((n, v) => n + v.byteLength, 0));
+  let offset = 0;
+  for (const v of values) {
+    weightData.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), offset);
+    offset += v.byteLength;
+  }
+  return {
+    modelTopology: { class_name: "Sequential", config: { name: model.name, layers }, keras_version: "tfjs-layers 4.22.0", backend: "tensor_flow.js" },
+    weightSpecs: specs, weightData: weightData.buffer, format: "layers-model", generatedBy: "gradtape 0.1.0", convertedBy: null,
+  };
+}

@@ -1,0 +1,91 @@
+// The models the interop tests carry to ONNX and TF.js and back: an MLP, examples/mnist-cnn.ts'
+// CNN, and a network that exercises every option a converter must carry over.
+import * as gt from "../../src/index.js";
+
+export const flat = gt.data.loadMnist({ trainSize: 256, testSize: 64, seed: 1 });
+export const images = gt.data.loadMnist({ trainSize: 256, testSize: 64, seed: 1, shape: "image" });
+
+export function mlp(): gt.Model {
+  return gt.sequential([
+    gt.layers.dense({ units: 64, activation: "relu", inputShape: [784], seed: 1 }),
+    gt.layers.dropout({ rate: 0.2, seed: 2 }),
+    gt.layers.dense({ units: 32, activation: "tanh", seed: 3 }),
+    gt.layers.leakyRelu({ alpha: 0.1 }),
+    gt.layers.dense({ units: 10, activation: "softmax", seed: 4 }),
+  ]);
+}
+
+/** examples/mnist-cnn.ts' network, layer for layer. */
+export function mnistCnn(): gt.Model {
+  return gt.sequential([
+    gt.layers.conv2d({ filters: 32, kernelSize: 3, inputShape: [28, 28, 1], seed: 1 }),
+    gt.layers.maxPooling2d({ poolSize: 2 }),
+    gt.layers.batchNormalization({ momentum: 0.9 }),
+    gt.layers.relu(),
+    gt.layers.conv2d({ filters: 64, kernelSize: 3, seed: 2 }),
+    gt.layers.maxPooling2d({ poolSize: 2 }),
+    gt.layers.batchNormalization({ momentum: 0.9 }),
+    gt.layers.relu(),
+    gt.layers.flatten(),
+    gt.layers.dropout({ rate: 0.25, seed: 3 }),
+    gt.layers.dense({ units: 128, activation: "relu", seed: 4 }),
+    gt.layers.dropout({ rate: 0.25, seed: 5 }),
+    gt.layers.dense({ units: 10, activation: "softmax", seed: 6 }),
+  ]);
+}
+
+/** Gives a batch normalization layer statistics and an affine map far from 0 and 1 (seeded). */
+export function setStatistics(layer: gt.layers.BatchNormalization, seed: number): void {
+  const n = layer.movingMean!.shape[0];
+  layer.movingMean!.assign(gt.randomNormal([n], { seed, stddev: 0.5 }));
+  layer.movingVariance!.assign(gt.randomUniform([n], { seed: seed + 1, minval: 0.5, maxval: 2 }));
+  layer.gamma?.assign(gt.randomUniform([n], { seed: seed + 2, minval: 0.5, maxval: 1.5 }));
+  layer.beta?.assign(gt.randomNormal([n], { seed: seed + 3, stddev: 0.2 }));
+}
+
+/**
+ * Strides, 'same' and explicit padding, dilations, average pooling, softmax over channels,
+ * global pooling, batch normalization of images and of features, leaky relu fused into a
+ * convolution and a dense layer; flat input.
+ */
+export function variants(): gt.Model {
+  const model = gt.sequential([
+    gt.layers.reshape({ targetShape: [28, 28, 1], inputShape: [784] }),
+    gt.layers.conv2d({ filters: 6, kernelSize: [3, 5], strides: [2, 1], padding: "same", activation: "tanh", seed: 1 }),
+    gt.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: "same" }),
+    gt.layers.batchNormalization({ epsilon: 0.01 }),
+    gt.layers.conv2d({ filters: 5, kernelSize: 3, dilationRate: 2, padding: [[1, 2], [0, 1]], activation: "sigmoid", useBias: false, seed: 2 }),
+    gt.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: "same" }),
+    gt.layers.softmax(),
+    gt.layers.conv2d({ filters: 8, kernelSize: 1, activation: "leakyRelu", seed: 3 }),
+    gt.layers.globalAveragePooling2d(),
+    gt.layers.batchNormalization({ center: false }),
+    gt.layers.dense({ units: 6, activation: "leakyRelu", seed: 4 }),
+  ]);
+  setStatistics(model.layers[3] as gt.layers.BatchNormalization, 10);
+  setStatistics(model.layers[9] as gt.layers.BatchNormalization, 20);
+  return model;
+}
+
+/** A global max pooling head on strided 5×5 convolutions, without biases in the dense layer. */
+export function maxHead(): gt.Model {
+  return gt.sequential([
+    gt.layers.conv2d({ filters: 4, kernelSize: 5, strides: 3, inputShape: [28, 28, 1], seed: 5 }),
+    gt.layers.globalMaxPooling2d(),
+    gt.layers.dense({ units: 3, useBias: false, seed: 6 }),
+  ]);
+}
+
+/** Trains a model one epoch on the digits (moving statistics move, weights leave their draw). */
+export async function trainALittle(model: gt.Model, data: typeof flat): Promise<void> {
+  model.compile({ optimizer: new gt.optim.SGD({ learningRate: 0.05, momentum: 0.9 }), loss: "sparseCategoricalCrossentropy" });
+  await model.fit(data.train.x, data.train.y, { epochs: 1, batchSize: 64, seed: 0, verbose: 0 });
+}
+
+/** The largest absolute difference between two arrays of one length. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`maxAbsDiff: lengths differ: ${a.length} and ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
