@@ -89,3 +89,56 @@ export function processAlive(pid: number): boolean {
     return (e as { code?: string }).code === "EPERM";
   }
 }
+
+/** What Node's file-system error codes mean, for messages that say the real cause. */
+const CAUSES: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or folder",
+  EISDIR: "it is a folder, not a file",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  ELOOP: "too many levels of symbolic links (a symlink loop?)",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exhausted",
+  ENAMETOOLONG: "the path is too long",
+};
+
+/** @internal The cause of a file-system error as "CODE (what it means)", or its message. */
+export function fsCause(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && Object.hasOwn(CAUSES, code)) return `${code} (${CAUSES[code]})`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * @internal Creates `folder` and its missing parents, one level at a time: Node's own
+ * `mkdirSync(..., { recursive: true })` never returns under some paths (in /proc, say), and it
+ * reports a read-only parent as ENOENT.
+ * @throws Error naming `where`, the path and the cause.
+ */
+export function makeFolder(where: string, fs: Fs, path: Path, folder: string): void {
+  const missing: string[] = [];
+  for (let p = path.resolve(folder); ; p = path.dirname(p)) {
+    let stat: import("node:fs").Stats | undefined;
+    try {
+      stat = fs.statSync(p);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== "ENOENT") throw new Error(`${where}: cannot create the folder ${folder}: ${p}: ${fsCause(e)}`);
+    }
+    if (stat !== undefined) {
+      if (!stat.isDirectory()) throw new Error(`${where}: cannot create the folder ${folder}: ${p} is a file, not a folder`);
+      break;
+    }
+    missing.push(p);
+    if (path.dirname(p) === p) break;
+  }
+  for (const p of missing.reverse()) {
+    try {
+      fs.mkdirSync(p);
+    } catch (e) {
+      if ((e as { code?: unknown }).code === "EEXIST" && fs.statSync(p).isDirectory()) continue;
+      throw new Error(`${where}: cannot create the folder ${folder}: ${p}: ${fsCause(e)}`);
+    }
+  }
+}

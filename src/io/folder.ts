@@ -12,7 +12,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { checkOptions } from "../layers/options.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { History } from "../training/history.js";
-import { isTmpName, nodeFs, processAlive, saveHooks, writeFileAtomic } from "./atomic.js";
+import { fsCause, isTmpName, makeFolder, nodeFs, processAlive, saveHooks, writeFileAtomic } from "./atomic.js";
 import { ModelFormatError } from "./check.js";
 import { localPath, type PathLike } from "../util/path.js";
 import { checkManifest, decode, encode, readManifest, sealManifest, type HistoryRecord, type ModelManifest, type SavedModel } from "./memory.js";
@@ -58,11 +58,7 @@ export interface Checkpoint {
 export function writeFolder(where: string, dir: unknown, saved: SavedModel): void {
   const { fs, path } = nodeFs(where);
   const folder = localPath(where, dir);
-  try {
-    fs.mkdirSync(folder, { recursive: true });
-  } catch (e) {
-    throw new Error(`${where}: cannot create the folder ${folder}: ${(e as Error).message}`);
-  }
+  makeFolder(where, fs, path, folder);
   const bytes = new Uint8Array(saved.weights);
   const current = currentWeightsFile(fs, path, folder);
   const tag = saved.manifest.checksum.slice("crc32:".length);
@@ -78,7 +74,7 @@ export function writeFolder(where: string, dir: unknown, saved: SavedModel): voi
     const manifest = sealManifest({ format, formatVersion, weightsFile: name, ...rest } as ModelManifest);
     writeFileAtomic(fs, path, folder, MANIFEST_FILE, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
   } catch (e) {
-    throw new Error(`${where}: writing ${folder} failed, so the previous save there (if any) is still the one that loads: ${(e as Error).message}`);
+    throw new Error(`${where}: writing ${folder} failed, so the previous save there (if any) is still the one that loads: ${fsCause(e)}${(e as { code?: unknown }).code === undefined ? "" : `: ${(e as Error).message}`}`);
   }
   // The manifest is committed: from here on, the new save is the one that loads.
   saveHooks.afterStep?.("renamed", MANIFEST_FILE);
@@ -93,12 +89,26 @@ export function writeFolder(where: string, dir: unknown, saved: SavedModel): voi
 export function readFolder(where: string, dir: unknown): ReturnType<typeof decode> {
   const { fs, path } = nodeFs(where);
   const folder = localPath(where, dir);
-  if (!fs.existsSync(folder)) throw new ModelFormatError(`${where}: no such folder: ${folder}`);
-  const manifestPath = path.join(folder, MANIFEST_FILE);
-  if (!fs.existsSync(manifestPath)) {
-    throw new ModelFormatError(`${where}: ${manifestPath} does not exist; a saved model is a folder holding ${MANIFEST_FILE} and a weights file, as model.save(dir) writes them`, manifestPath);
+  // stat, not existsSync: a symlink loop or a folder we may not read is not "no such folder".
+  try {
+    if (!fs.statSync(folder).isDirectory()) throw new ModelFormatError(`${where}: ${folder} is a file, not a folder; a saved model is a folder holding ${MANIFEST_FILE} and a weights file`, folder);
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw e;
+    if ((e as { code?: unknown }).code === "ENOENT") throw new ModelFormatError(`${where}: no such folder: ${folder}`);
+    throw new ModelFormatError(`${where}: cannot read the folder ${folder}: ${fsCause(e)}`, folder);
   }
-  const manifestSize = fs.statSync(manifestPath).size;
+  const manifestPath = path.join(folder, MANIFEST_FILE);
+  let manifestStat: import("node:fs").Stats;
+  try {
+    manifestStat = fs.statSync(manifestPath);
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "ENOENT") {
+      throw new ModelFormatError(`${where}: ${manifestPath} does not exist; a saved model is a folder holding ${MANIFEST_FILE} and a weights file, as model.save(dir) writes them`, manifestPath);
+    }
+    throw new ModelFormatError(`${where}: cannot read ${manifestPath}: ${fsCause(e)}`, manifestPath);
+  }
+  if (manifestStat.isDirectory()) throw new ModelFormatError(`${where}: ${manifestPath} is a folder, not the manifest file (EISDIR)`, manifestPath);
+  const manifestSize = manifestStat.size;
   if (manifestSize > MAX_MANIFEST_BYTES) {
     throw new ModelFormatError(`${where}: ${manifestPath} is ${manifestSize} bytes, more than any manifest needs (${MAX_MANIFEST_BYTES}); it is not a gradtape manifest`, manifestPath);
   }

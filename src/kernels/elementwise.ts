@@ -32,7 +32,7 @@ export function unaryKernel(x: Tensor, dtype: DType, f: UnaryFn): TypedArray {
  */
 export function binaryKernel(name: string, a: Tensor, b: Tensor, shape: readonly number[], dtype: DType, f: BinaryFn): TypedArray {
   const size = sizeOf(shape);
-  const out = allocate(dtype, size);
+  const out = allocate(dtype, size, name, shape);
   if (size === 0) return out;
   const fast = name in FAST ? (name as FastName) : undefined;
   if (shapesEqual(a.shape, b.shape)) {

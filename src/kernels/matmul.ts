@@ -11,7 +11,7 @@
  * `Aᵀ·Bᵀ` is computed as (B·A)ᵀ and written out transposed.
  * @module
  */
-import { allocate, type DType, type TypedArray } from "../tensor/dtype.js";
+import { allocate, checkAllocation, type DType, type TypedArray } from "../tensor/dtype.js";
 import { getBackend, parallelMatmul, PARALLEL_MIN_FLOPS } from "./backend.js";
 import { matmulF32 } from "./wasm/index.js";
 
@@ -23,6 +23,7 @@ export function matmulKernel(
   a: TypedArray, b: TypedArray, m: number, k: number, n: number,
   transposeA: boolean, transposeB: boolean, dtype: DType,
 ): TypedArray {
+  checkAllocation("matmul", m * n, dtype, [m, n]);
   // Every float32 product takes the same kernel, however small: a row's result then never depends
   // on the batch it was computed in (the TypeScript loops accumulate in float64, WebAssembly in float32).
   if (dtype === "float32" && getBackend() === "wasm") {

@@ -288,6 +288,7 @@ export class Model<O extends ModelOutput = Tensor> {
    * @example `model.summary()`
    */
   summary(print: (line: string) => void = console.log): string {
+    if (typeof print !== "function") throw new Error(`${this.name}: summary's print must be a function (line) => void, got ${describe(print)}`);
     if (!this.built) {
       throw new Error(`${this.name}: summary needs the model built; give the first layer an inputShape, call model.build([null, ...]) or run it on data first`);
     }

@@ -3,6 +3,7 @@
  * gradient rules multiply by to route gradients.
  * @module
  */
+import { allocate } from "../tensor/dtype.js";
 import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { argMaxKernel } from "../kernels/reduce.js";
 import { sizeOf, normalizeAxis } from "../tensor/shape.js";
@@ -70,7 +71,7 @@ export function oneHot(indices: TensorLike, depth: number, onValue = 1, offValue
   if (t.dtype !== "int32") throw new Error(`oneHot: indices must be int32 class indices, got ${describe(t)}`);
   if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`);
   const idx = t.values();
-  const out = new Float32Array(idx.length * depth);
+  const out = allocate("float32", idx.length * depth, "oneHot", [...t.shape, depth]);
   if (offValue !== 0) out.fill(offValue);
   for (let i = 0; i < idx.length; i++) {
     const c = idx[i];

@@ -20,7 +20,12 @@ export function toTensor(op: string, x: TensorLike, dtype: DType = "float32", ar
   if (x instanceof Tensor) return x;
   if (typeof x === "number" || Array.isArray(x) || ArrayBuffer.isView(x)) {
     const lifted = dtype === "int32" && !isIntegral(x) ? "float32" : dtype;
-    return tensor(x, undefined, lifted);
+    try {
+      return tensor(x, undefined, lifted);
+    } catch (e) {
+      // tensor's own message ("tensor: ragged nested array ...") said nothing of the op called.
+      throw new Error(`${op}: argument '${arg}' is not a valid tensor: ${(e as Error).message}`);
+    }
   }
   throw new Error(`${op}: argument '${arg}' must be a tensor, a number or an array, got ${describe(x)}`);
 }

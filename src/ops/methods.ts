@@ -4,7 +4,7 @@
  * @module
  */
 import type { DType } from "../tensor/dtype.js";
-import { Tensor, type TensorLike } from "../tensor/tensor.js";
+import { describe, Tensor, type TensorLike } from "../tensor/tensor.js";
 import * as a from "./arithmetic.js";
 import * as act from "./activations.js";
 import * as c from "./compare.js";
@@ -123,7 +123,10 @@ p.less = function (b) { return c.less(this, b); };
 p.sign = function () { return c.sign(this); };
 p.cast = function (dtype) { return cast(this, dtype); };
 p.stopGradient = function () { return s.stopGradient(this); };
-p.stack = function (others, axis) { return st.stack(others instanceof Tensor ? [this, others] : [this, ...others], axis); };
+p.stack = function (others, axis) {
+  if (!(others instanceof Tensor) && !Array.isArray(others)) throw new Error(`stack: others must be a tensor or an array of tensors, got ${describe(others)}`);
+  return st.stack(others instanceof Tensor ? [this, others] : [this, ...others], axis);
+};
 p.unstack = function (axis) { return st.unstack(this, axis); };
 p.split = function (spec, axis) { return st.split(this, spec, axis); };
 p.tile = function (reps) { return st.tile(this, reps); };

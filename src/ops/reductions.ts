@@ -59,5 +59,8 @@ export function max(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
 
 /** Minimum over `axis`: `-max(-x)`. */
 export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  return neg(max(neg(x), axis, keepDims));
+  const t = toTensor("min", x);
+  // Checked here so that a bad axis is reported as min's, not as the max it is computed with.
+  normalizeAxes("min", axis, t.rank);
+  return neg(max(neg(t), axis, keepDims));
 }

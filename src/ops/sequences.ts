@@ -30,7 +30,7 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = "fl
   if (dtype === "int32" && n > 0 && !(fitsInt32(start) && fitsInt32(start + (n - 1) * step))) {
     throw new Error(`range: the values from ${start} to ${start + (n - 1) * step} do not fit in int32 [${INT32_MIN}, ${INT32_MAX}]`);
   }
-  const out = allocate(dtype, n);
+  const out = allocate(dtype, n, "range", [n]);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
   return fromValues(out, [n], dtype);
 }
@@ -44,7 +44,7 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   checkNumber("linspace", "start", start);
   checkNumber("linspace", "stop", stop);
   if (!Number.isInteger(num) || num < 1) throw new Error(`linspace: num must be a positive integer, got ${describe(num)}`);
-  const out = new Float32Array(num);
+  const out = allocate("float32", num, "linspace", [num]);
   const step = num === 1 ? 0 : (stop - start) / (num - 1);
   for (let i = 0; i < num; i++) out[i] = start + i * step;
   out[num - 1] = num === 1 ? start : stop;
@@ -64,7 +64,7 @@ export function eye(numRows: number, numColumns = numRows, batchShape: readonly 
   checkShape(batchShape, "eye");
   checkDType(dtype, "eye");
   const shape = [...batchShape, numRows, numColumns];
-  const out = allocate(dtype, sizeOf(shape));
+  const out = allocate(dtype, sizeOf(shape), "eye", shape);
   const block = numRows * numColumns;
   const diag = Math.min(numRows, numColumns);
   for (let b = 0; b < sizeOf(batchShape); b++) for (let i = 0; i < diag; i++) out[b * block + i * numColumns + i] = 1;

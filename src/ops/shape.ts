@@ -5,7 +5,7 @@
  * @module
  */
 import { allocate } from "../tensor/dtype.js";
-import { broadcastStrides, checkShape, fmt, normalizeAxis, shapesEqual, sizeOf, stridesOf } from "../tensor/shape.js";
+import { broadcastStrides, checkShape, fmt, integerList, normalizeAxis, shapesEqual, sizeOf, stridesOf } from "../tensor/shape.js";
 import { describe, Tensor, type TensorLike } from "../tensor/tensor.js";
 import { concatKernel, gatherKernel, padKernel, scatterAddKernel } from "../kernels/layout.js";
 import { output, outputView, toTensor } from "./lift.js";
@@ -99,7 +99,7 @@ export function expandDims(x: TensorLike, axis = 0): Tensor {
 /** Removes dimensions of size 1 (all of them, or those in `axis`). */
 export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
   const t = toTensor("squeeze", x);
-  const axes = axis === undefined ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === "number" ? [axis] : axis).map((a) => normalizeAxis("squeeze", a, t.rank));
+  const axes = axis === undefined || axis === null ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : integerList("squeeze", "axis", axis).map((a) => normalizeAxis("squeeze", a, t.rank));
   for (const a of axes) if (t.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of shape ${fmt(t.shape)} has size ${t.shape[a]}, not 1`);
   return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
 }
@@ -111,8 +111,8 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
  */
 export function slice(x: TensorLike, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   const t = toTensor("slice", x);
-  const b = typeof begin === "number" ? [begin] : begin.slice();
-  const s = size === undefined ? b.map(() => -1) : typeof size === "number" ? [size] : size.slice();
+  const b = integerList("slice", "begin", begin);
+  const s = size === undefined ? b.map(() => -1) : integerList("slice", "size", size);
   if (b.length > t.rank || s.length !== b.length) {
     throw new Error(`slice: begin ${JSON.stringify(b)} and size ${JSON.stringify(s)} must have one entry per dimension (at most ${t.rank}) of shape ${fmt(t.shape)}`);
   }
@@ -135,11 +135,11 @@ export function slice(x: TensorLike, begin: number | readonly number[], size?: n
  */
 export function pad(x: TensorLike, paddings: readonly (readonly [number, number])[]): Tensor {
   const t = toTensor("pad", x);
-  if (paddings.length !== t.rank || paddings.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
+  if (!Array.isArray(paddings) || paddings.length !== t.rank || paddings.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
     throw new Error(`pad: paddings ${JSON.stringify(paddings)} must hold one [before, after] pair of non-negative integers per dimension of shape ${fmt(t.shape)}`);
   }
   const shape = t.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
-  const out = allocate(t.dtype, sizeOf(shape));
+  const out = allocate(t.dtype, sizeOf(shape), "pad", shape);
   padKernel(out, shape, t.values(), t.shape, paddings.map((p) => p[0]));
   return output("pad", [t], out, shape, t.dtype, (dy) => [slice(dy, paddings.map((p) => p[0]), t.shape)]);
 }
@@ -162,7 +162,7 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
   });
   const shape = first.shape.slice();
   shape[ax] = ts.reduce((n, t) => n + t.shape[ax], 0);
-  const out = allocate(first.dtype, sizeOf(shape));
+  const out = allocate(first.dtype, sizeOf(shape), "concat", shape);
   concatKernel(out, ts.map((t) => ({ values: t.values(), shape: t.shape })), ax);
   return output("concat", ts, out, shape, first.dtype, (dy) => {
     let start = 0;
@@ -187,7 +187,7 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const outer = sizeOf(t.shape.slice(0, ax));
   const inner = sizeOf(t.shape.slice(ax + 1));
   const shape = [...t.shape.slice(0, ax), ...idx.shape, ...t.shape.slice(ax + 1)];
-  const out = allocate(t.dtype, sizeOf(shape));
+  const out = allocate(t.dtype, sizeOf(shape), "gather", shape);
   gatherKernel(out, t.values(), idx.values() as Int32Array, outer, t.shape[ax], inner);
   return output("gather", [t, idx], out, shape, t.dtype, (dy) => [unsortedSegmentSum(dy, idx, t.shape[ax], ax), null]);
 }
@@ -207,7 +207,7 @@ export function unsortedSegmentSum(data: TensorLike, segmentIds: TensorLike, num
   }
   const post = t.shape.slice(ax + idx.rank);
   const shape = [...pre, numSegments, ...post];
-  const out = allocate(t.dtype, sizeOf(shape));
+  const out = allocate(t.dtype, sizeOf(shape), "unsortedSegmentSum", shape);
   scatterAddKernel(out, t.values(), idx.values() as Int32Array, sizeOf(pre), numSegments, sizeOf(post));
   return output("unsortedSegmentSum", [t, idx], out, shape, t.dtype, (dy) => [gather(dy, idx, ax), null]);
 }

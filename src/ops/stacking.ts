@@ -4,7 +4,8 @@
  * order, come from those.
  * @module
  */
-import { fmt, normalizeAxis, shapesEqual } from "../tensor/shape.js";
+import { fmt, normalizeAxis, shapesEqual, sizeOf } from "../tensor/shape.js";
+import { checkAllocation } from "../tensor/dtype.js";
 import { describe, type Tensor, type TensorLike } from "../tensor/tensor.js";
 import { toTensor } from "./lift.js";
 import { broadcastTo, concat, expandDims, reshape, slice } from "./shape.js";
@@ -89,7 +90,9 @@ export function tile(x: TensorLike, reps: readonly number[]): Tensor {
   if (!Array.isArray(reps) || reps.length !== t.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
     throw new Error(`tile: reps must hold one non-negative integer per dimension of shape ${fmt(t.shape)} (${t.rank} of them), got ${JSON.stringify(reps) ?? describe(reps)}`);
   }
+  const tiled = t.shape.map((d, i) => d * reps[i]);
+  checkAllocation("tile", sizeOf(tiled), t.dtype, tiled);
   const interleaved = t.shape.flatMap((d, i) => [reps[i], d]);
   const spread = reshape(t, t.shape.flatMap((d) => [1, d]));
-  return reshape(broadcastTo(spread, interleaved), t.shape.map((d, i) => d * reps[i]));
+  return reshape(broadcastTo(spread, interleaved), tiled);
 }

@@ -5,7 +5,7 @@
  */
 import { getBackend } from "../kernels/backend.js";
 import { countNonFiniteF32 } from "../kernels/wasm/index.js";
-import { Tensor, Variable } from "../tensor/tensor.js";
+import { describe, Tensor, Variable } from "../tensor/tensor.js";
 import type { FloatArray } from "./state.js";
 
 /**
@@ -24,8 +24,13 @@ import type { FloatArray } from "./state.js";
  * ```
  */
 export function nonFiniteGradients(pairs: Iterable<readonly [Tensor | null | undefined, Variable]>): string[] {
+  if (pairs === null || typeof pairs !== "object" || typeof (pairs as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new Error(`nonFiniteGradients: expected an array of [gradient, variable] pairs, got ${describe(pairs)}`);
+  }
   const names: string[] = [];
-  for (const [g, v] of pairs) {
+  for (const pair of pairs) {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new Error(`nonFiniteGradients: each pair must be a [gradient, variable] array, got ${describe(pair)}`);
+    const [g, v] = pair;
     if (!(g instanceof Tensor)) continue;
     const values = g.values();
     if (values instanceof Float32Array && values.length >= 1024 && getBackend() === "wasm") {

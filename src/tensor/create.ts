@@ -89,33 +89,40 @@ export function fromValues(values: TypedArray, shape: readonly number[], dtype: 
  * @example `gt.fill([2, 3], 0.5)`
  */
 export function fill(shape: readonly number[], value: number, dtype: DType = "float32"): Tensor {
-  checkShape(shape, "fill");
-  checkDType(dtype, "fill");
-  if (typeof value !== "number") throw new Error(`fill: value must be a number, got ${describe(value)}`);
-  if (dtype === "int32" && !fitsInt32(value)) throw new Error(`fill: value ${value} ${int32Problem(value)}, but the dtype is int32`);
-  const buffer = allocate(dtype, sizeOf(shape));
+  return filled("fill", shape, value, dtype);
+}
+
+/** {@link fill} with the name of the function the user called (zeros, ones), for messages. */
+function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+  checkShape(shape, op);
+  checkDType(dtype, op);
+  if (typeof value !== "number") throw new Error(`${op}: value must be a number, got ${describe(value)}`);
+  if (dtype === "int32" && !fitsInt32(value)) throw new Error(`${op}: value ${value} ${int32Problem(value)}, but the dtype is int32`);
+  const buffer = allocate(dtype, sizeOf(shape), op, shape);
   if (value !== 0) buffer.fill(value);
   return new Tensor(buffer, shape, dtype);
 }
 
 /** A tensor of zeros. @example `gt.zeros([2, 3])` */
 export function zeros(shape: readonly number[], dtype: DType = "float32"): Tensor {
-  return fill(shape, 0, dtype);
+  return filled("zeros", shape, 0, dtype);
 }
 
 /** A tensor of ones. @example `gt.ones([2, 3], "float64")` */
 export function ones(shape: readonly number[], dtype: DType = "float32"): Tensor {
-  return fill(shape, 1, dtype);
+  return filled("ones", shape, 1, dtype);
 }
 
 /** Zeros with the shape and dtype of `x`. */
 export function zerosLike(x: Tensor): Tensor {
-  return fill(x.shape, 0, x.dtype);
+  if (!(x instanceof Tensor)) throw new Error(`zerosLike: x must be a tensor, got ${describe(x)}`);
+  return filled("zerosLike", x.shape, 0, x.dtype);
 }
 
 /** Ones with the shape and dtype of `x`. */
 export function onesLike(x: Tensor): Tensor {
-  return fill(x.shape, 1, x.dtype);
+  if (!(x instanceof Tensor)) throw new Error(`onesLike: x must be a tensor, got ${describe(x)}`);
+  return filled("onesLike", x.shape, 1, x.dtype);
 }
 
 /** A seed for the random creation functions: the same seed gives the same numbers. */
@@ -176,7 +183,7 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
   // As TensorFlow: normal draws are real numbers, and truncating them would bias every one toward 0.
   if (dtype === "int32") throw new Error("randomNormal: dtype 'int32' is not supported: normal draws are real numbers; draw float32 or float64 and round them yourself if you need integers");
   const next = rng(seed);
-  const buffer = allocate(checkDType(dtype, "randomNormal"), sizeOf(shape));
+  const buffer = allocate(checkDType(dtype, "randomNormal"), sizeOf(shape), "randomNormal", shape);
   for (let i = 0; i < buffer.length; i += 2) {
     // 1 - u keeps the logarithm's argument in (0, 1].
     const r = Math.sqrt(-2 * Math.log(1 - next()));
@@ -217,7 +224,7 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
     throw new Error(`randomUniform: with dtype 'int32', minval and maxval must be integers in the int32 range, got minval ${minval} and maxval ${maxval}`);
   }
   const next = rng(seed);
-  const buffer = allocate(checkDType(dtype, "randomUniform"), sizeOf(shape));
+  const buffer = allocate(checkDType(dtype, "randomUniform"), sizeOf(shape), "randomUniform", shape);
   const span = maxval - minval;
   for (let i = 0; i < buffer.length; i++) {
     const v = minval + span * next();
@@ -244,6 +251,9 @@ export function variable(initial: Tensor | number | NestedArray | ArrayLike<numb
   checkKeys("variable", options, ["name", "trainable", "dtype"]);
   if (options.name !== undefined && (typeof options.name !== "string" || options.name === "")) throw new Error(`variable: name must be a non-empty string, got ${describe(options.name)}`);
   if (options.trainable !== undefined && typeof options.trainable !== "boolean") throw new Error(`variable: trainable must be true or false, got ${describe(options.trainable)}`);
+  if (!(initial instanceof Tensor) && typeof initial !== "number" && !Array.isArray(initial) && !ArrayBuffer.isView(initial)) {
+    throw new Error(`variable: initial must be a tensor, a number or an array, got ${describe(initial)}`);
+  }
   const value = initial instanceof Tensor ? initial : tensor(initial, undefined, options.dtype);
   if (options.dtype !== undefined && value.dtype !== options.dtype) {
     throw new Error(`variable: the initial value is ${value.dtype} but dtype ${options.dtype} was asked for; cast it first`);

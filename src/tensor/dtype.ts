@@ -27,8 +27,45 @@ export const ARRAY_TYPES = {
   int32: Int32Array,
 } as const;
 
-/** Allocates a zero-filled typed array of `dtype` with `size` elements. */
-export function allocate(dtype: DType, size: number): TypedArray {
+/** Bytes per element of each dtype. */
+export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4 };
+
+/** The longest typed array the engines allow (V8's limit; others are no longer). */
+const MAX_ELEMENTS = 2 ** 32;
+
+type Os = { totalmem(): number };
+let maxBytes: number | undefined;
+/** The most one tensor may take: the machine's memory in Node, 4 GiB elsewhere. */
+function allocationLimit(): number {
+  if (maxBytes === undefined) {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const os = proc?.getBuiltinModule?.("node:os") as Os | undefined;
+    maxBytes = os === undefined ? 2 ** 32 : os.totalmem();
+  }
+  return maxBytes;
+}
+
+/**
+ * Refuses, before anything is allocated, a tensor whose size cannot be allocated: beyond the
+ * engine's longest typed array, or more bytes than the machine has. Without it the engine says
+ * "Invalid typed array length" or "Array buffer allocation failed", or the process runs out of
+ * memory, none of which names the op or the shape.
+ * @throws Error naming `op`, the shape (when given), the elements and the bytes needed.
+ */
+export function checkAllocation(op: string, size: number, dtype: DType, shape?: readonly number[]): void {
+  const bytes = size * BYTES_PER_ELEMENT[dtype];
+  if (size <= MAX_ELEMENTS && bytes <= allocationLimit()) return;
+  const what = shape === undefined ? `${size} ${dtype} elements` : `a ${dtype} tensor of shape [${shape.join(", ")}] (${size} elements)`;
+  throw new Error(`${op}: cannot allocate ${what}: it needs ${bytes} bytes (${(bytes / 2 ** 30).toFixed(1)} GiB), more than ${size > MAX_ELEMENTS ? `the ${MAX_ELEMENTS} elements a typed array can hold` : "this machine's memory"}`);
+}
+
+/**
+ * Allocates a zero-filled typed array of `dtype` with `size` elements.
+ * @param op - the op allocating, and `shape` the tensor's shape, for the message when it is too large.
+ * @throws Error when the array cannot be allocated (see {@link checkAllocation}).
+ */
+export function allocate(dtype: DType, size: number, op = "allocate", shape?: readonly number[]): TypedArray {
+  checkAllocation(op, size, dtype, shape);
   return new ARRAY_TYPES[dtype](size);
 }
 

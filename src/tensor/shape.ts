@@ -68,6 +68,8 @@ export function broadcastStrides(shape: readonly number[], strides: readonly num
 
 /** Normalizes one axis (negative counts from the end); throws naming the op, the axis and the rank. */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
+  // A string such as "-1" is not an axis: say so, rather than call it out of range.
+  if (typeof axis !== "number") throw new Error(`${op}: axis must be an integer, got ${describeValue(axis)}`);
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
     const range = rank === 0 ? "none (the tensor is a scalar)" : `[${-rank}, ${rank - 1}]`;
     throw new Error(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}; valid axes: ${range}`);
@@ -75,14 +77,42 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Normalizes an axis argument (number, list, or undefined for all axes) to sorted unique axes. */
-export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
-  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
+/**
+ * Normalizes an axis argument to sorted unique axes: a number, a list, or undefined or null for
+ * all axes (NumPy's `axis=None`).
+ * @throws Error naming `op` for anything else, an axis out of range, or an axis named twice.
+ */
+export function normalizeAxes(op: string, axis: number | readonly number[] | undefined | null, rank: number): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
+  if (typeof axis !== "number" && !Array.isArray(axis)) {
+    throw new Error(`${op}: axis must be an integer, a list of integers, or undefined for all axes, got ${describeValue(axis)}`);
+  }
   const list = typeof axis === "number" ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(op, a, rank));
   const unique = [...new Set(out)].sort((p, q) => p - q);
   if (unique.length !== out.length) throw new Error(`${op}: axis ${JSON.stringify(axis)} names the same axis twice`);
   return unique;
+}
+
+/**
+ * A list of integers given as a number or an array, as `slice`'s begin and size take them.
+ * @throws Error naming `op` and `arg` for anything else.
+ */
+export function integerList(op: string, arg: string, value: unknown): number[] {
+  const list = typeof value === "number" ? [value] : value;
+  if (!Array.isArray(list) || list.some((v) => typeof v !== "number" || !Number.isInteger(v))) {
+    throw new Error(`${op}: ${arg} must be an integer or a list of integers, got ${describeValue(value)}`);
+  }
+  return list.slice();
+}
+
+/** A short description of a value for messages (shape.ts sits below tensor.ts, so no Tensor here). */
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array ${JSON.stringify(value)?.slice(0, 60) ?? `of length ${value.length}`}`;
+  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
 }
 
 /** The shape left after reducing `axes`, keeping them as size 1 when `keepDims`. */

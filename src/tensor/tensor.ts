@@ -108,7 +108,7 @@ export class Tensor {
       return this._offset === 0 && b.length === this._size ? b : b.subarray(this._offset, this._offset + this._size);
     }
     if (this._dense === undefined) {
-      this._dense = allocate(this._dtype, this._size);
+      this._dense = allocate(this._dtype, this._size, "Tensor", this._shape);
       copyStrided(this._dense, this._buffer, this._shape, this._strides, this._offset);
     }
     return this._dense;

@@ -34,6 +34,8 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "assigning a value of another dtype", code: `f.w.assign(gt.zeros([2], "float64"))` },
     { mistake: "assigning a plain array", code: `f.w.assign([0, 0])` },
     { mistake: "item() of a tensor with several elements", code: `gt.tensor([1, 2]).item()` },
+    { mistake: "a shape too large to allocate", code: `gt.zeros([1e6, 1e6])` },
+    { mistake: "a product too large to allocate", code: `gt.matmul(gt.ones([100000, 1]), gt.ones([1, 100000]))` },
     { mistake: "an int32 value beyond 2³¹ − 1", code: `gt.tensor([1, 2 ** 31], [2], "int32")` },
     { mistake: "an int32 fill value beyond the range", code: `gt.fill([2], 2 ** 32, "int32")` },
     { mistake: "an int32 range past 2³¹ − 1", code: `gt.range(2 ** 31 - 2, 2 ** 31 + 1, 1, "int32")` },
@@ -314,6 +316,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "an axis label in the wrong case", code: `gt.plot.lineChart({ series: [{ name: "loss", y: [1, 0.5] }], xlabel: "epoch" })` },
   ],
   Saving: [
+    { mistake: "saving where no folder can be created", code: `f.fresh().save("/proc/gradtape-no-such/m")` },
     { mistake: "save to an empty path", code: `f.model.save("")` },
     { mistake: "load from a folder that does not exist", code: `gt.loadModel(f.dir())` },
     { mistake: "TF.js' indexeddb:// scheme", code: `f.model.save("indexeddb://my-model")` },

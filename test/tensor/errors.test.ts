@@ -39,7 +39,7 @@ describe("shape errors name the op and the shapes", () => {
   it("ragged and mis-sized values", () => {
     expect(() => gt.tensor([[1, 2], [3]])).toThrow("tensor: ragged nested array: values[1] has length 1, expected length 2");
     expect(() => gt.tensor([1, 2, 3], [2, 2])).toThrow("tensor: shape [2, 2] needs 4 values but 3 were given");
-    expect(() => gt.zeros([2, -1])).toThrow("zeros: shape [2,-1] has an invalid dimension -1".replace("zeros", "fill"));
+    expect(() => gt.zeros([2, -1])).toThrow("zeros: shape [2,-1] has an invalid dimension -1");
     expect(() => gt.tensor([1.5], undefined, "int32")).toThrow("value 1.5 at flat index 0 is not an integer, but the dtype is int32");
   });
 });

@@ -69,3 +69,22 @@ describe("random draws in int32", () => {
     expect(() => gt.randomUniform([2], { minval: 0, maxval: 2 ** 32, dtype: "int32" })).toThrow(/must be integers in the int32 range/);
   });
 });
+
+describe("axis, begin, size and paddings of the wrong kind", () => {
+  const x = gt.ones([2, 3]);
+  it("sum(x, null) is every axis (NumPy's axis=None); a string axis is named as such", () => {
+    expect(gt.sum(x, null as unknown as number).item()).toBe(6);
+    expect(() => gt.sum(x, "0" as unknown as number)).toThrow('sum: axis must be an integer, a list of integers, or undefined for all axes, got the string "0"');
+    expect(() => gt.softmax(x, "-1" as unknown as number)).toThrow('softmax: axis must be an integer, got the string "-1"');
+  });
+  it("slice and pad without their arguments", () => {
+    expect(() => x.slice(undefined as unknown as number)).toThrow("slice: begin must be an integer or a list of integers, got undefined");
+    expect(() => gt.pad(x, undefined as unknown as [number, number][])).toThrow("pad: paddings undefined must hold one [before, after] pair");
+  });
+  it("conv2dBackpropInput with a NaN in inputShape, and min with a bad axis, name themselves", () => {
+    expect(() => gt.conv2dBackpropInput([1, NaN, 3, 1], gt.ones([1, 1, 1, 1]), gt.ones([2, 2, 1, 1]))).toThrow(
+      "conv2dBackpropInput: inputShape: shape [1,null,3,1] has an invalid dimension NaN",
+    );
+    expect(() => gt.min(x, x as unknown as number)).toThrow("min: axis must be an integer, a list of integers, or undefined for all axes, got an object (Tensor)");
+  });
+});

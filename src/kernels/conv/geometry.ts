@@ -4,7 +4,7 @@
  * Everything is NHWC ("channels last"), as Keras and TensorFlow.js.
  * @module
  */
-import { fmt } from "../../tensor/shape.js";
+import { checkShape, fmt } from "../../tensor/shape.js";
 
 /** `'valid'` (no padding), `'same'` (output `ceil(in / stride)`), or `[[top, bottom], [left, right]]`. */
 export type Padding = "valid" | "same" | readonly [readonly [number, number], readonly [number, number]];
@@ -83,6 +83,9 @@ export function isPointwise(g: WindowGeometry): boolean {
 
 /** The input as a batch: rank 4 as it is, rank 3 as one image; else an error naming the shapes. */
 export function imageBatchShape(op: string, arg: string, shape: readonly number[]): number[] {
+  // A shape given by the caller (conv2dBackpropInput's inputShape): a NaN or a number there must
+  // not reach the geometry as a bare TypeError.
+  checkShape(shape, `${op}: ${arg}`);
   if (shape.length === 4) return shape.slice();
   if (shape.length === 3) return [1, ...shape];
   throw new Error(`${op}: ${arg} must be rank 4 [batch, height, width, channels] or rank 3 [height, width, channels], got rank ${shape.length} ${fmt(shape)}`);
