@@ -5,7 +5,7 @@
 // build twice (a fresh clone's `npm pack` runs it). npm may reach the registry for gradtape's
 // three dependencies; it prefers its cache.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -160,11 +160,34 @@ describe("the packed package, installed in a new project", () => {
     trained(node("bundle/app.js"));
 
     // Without loadMnist the digits are left out ("sideEffects" lists only the module that
-    // installs the Tensor methods, which must stay: x.add below is one).
+    // installs the Tensor methods, which must stay: x.add below is one, and the entry that imports
+    // it: Rolldown, Vite's bundler, drops a bare import made by a module declared side-effect free).
     writeFileSync(join(scratch, "small.mjs"), 'import { tensor } from "gradtape";\nconsole.log(tensor([1, 2]).add(1).mul(2).sum().item());\n');
     const small = run(esbuild, ["small.mjs", "--bundle", "--format=esm", "--platform=browser", "--outfile=bundle/small.js", "--log-level=warning"]);
     expect(small.status, small.stderr).toBe(0);
     expect(statSync(join(scratch, "bundle/small.js")).size).toBeLessThan(1_000_000);
     expect(node("bundle/small.js").trim()).toBe("10");
+  });
+
+  it("Vite builds a page whose script imports it, and the built script trains", () => {
+    const app = join(scratch, "vite-app");
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, "index.html"), '<!doctype html><meta charset="utf-8"><title>app</title><script type="module" src="./main.mjs"></script>\n');
+    writeFileSync(join(app, "main.mjs"), `import * as gt from "gradtape";\n${untyped(TRAIN)}`);
+    // The bundled digits make the page's chunk about 2.3 MB; Vite warns above 500 kB unless told.
+    // Vite's modulepreload polyfill touches `document`; it is off here so the built script also runs
+    // under Node, which is how this test runs what Vite made of gradtape.
+    writeFileSync(join(app, "vite.config.mjs"), "export default { build: { chunkSizeWarningLimit: 3000, modulePreload: { polyfill: false } } };\n");
+    // Vite resolves "gradtape" from the scratch project's node_modules, one folder up.
+    const r = spawnSync(process.execPath, [join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: app, encoding: "utf8", timeout: 120_000 });
+    expect(r.stderr).toBe("");
+    expect(r.status, r.stdout).toBe(0);
+    const assets = join(app, "dist/assets");
+    const entry = readdirSync(assets).find((f) => /^index-.*\.js$/.test(f));
+    expect(entry, readdirSync(assets).join(", ")).toBeDefined();
+    expect(readFileSync(join(app, "dist/index.html"), "utf8")).toContain(`/assets/${entry}`);
+    // The page's script is a browser build; it runs under Node too (nothing Node-specific at import).
+    writeFileSync(join(assets, "package.json"), JSON.stringify({ type: "module" }));
+    trained(node(join("vite-app/dist/assets", entry as string)));
   });
 });
