@@ -45,15 +45,20 @@ function savedName(cls: LayerClass): unknown {
  * ```
  */
 export function registerLayer<C extends LayerClass>(cls: C): C {
+  return register("registerLayer", cls);
+}
+
+/** @internal {@link registerLayer} under the name the caller used, so that messages name it. */
+export function register<C extends LayerClass>(fn: string, cls: C): C {
   if (typeof cls !== "function" || !(cls.prototype instanceof Layer)) {
-    throw new Error(`registerLayer: expected a subclass of gt.layers.Layer, got ${describe(cls)}`);
+    throw new Error(`${fn}: expected a subclass of gt.layers.Layer, got ${describe(cls)}`);
   }
   const name = savedName(cls);
-  if (typeof name !== "string" || name === "") throw new Error(`registerLayer: the class must have a name (its className), got ${describe(name)}`);
-  if (BUILT_IN.has(name)) throw new Error(`registerLayer: '${name}' is a built-in layer's class name; give your class another className`);
+  if (typeof name !== "string" || name === "") throw new Error(`${fn}: the class must have a name (its className), got ${describe(name)}`);
+  if (BUILT_IN.has(name)) throw new Error(`${fn}: '${name}' is a built-in layer's class name; give your class another className`);
   const previous = registered.get(name);
   if (previous !== undefined && previous !== cls) {
-    throw new Error(`registerLayer: another class is already registered as '${name}'; give one of them another className (a static className property)`);
+    throw new Error(`${fn}: another class is already registered as '${name}'; give one of them another className (a static className property)`);
   }
   registered.set(name, cls);
   return cls;
