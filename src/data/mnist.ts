@@ -109,6 +109,12 @@ export function loadMnist(options: LoadMnistOptions = {}): {
   const load = (kind: "train" | "t10k", want: number | undefined, name: string): MnistSplit => {
     const images = readIdx(readFile(folder, `${kind}-images-idx3-ubyte`));
     const labels = readIdx(readFile(folder, `${kind}-labels-idx1-ubyte`));
+    // Float files would be read wrongly in silence: labels truncated, scaled pixels divided by 255 again.
+    for (const [what, t] of [["images", images], ["labels", labels]] as const) {
+      if (t.dtype !== "int32") {
+        throw new Error(`loadMnist: the ${kind} ${what} file in ${folder} holds ${t.dtype} values; MNIST's IDX files hold unsigned bytes (pixels 0-255, labels 0-9); read other files with data.readIdx and scale them yourself`);
+      }
+    }
     const n = labels.shape[0];
     if (images.rank !== 3 || images.shape[1] * images.shape[2] !== MNIST_IMAGE_SIZE || labels.rank !== 1 || images.shape[0] !== n) {
       throw new Error(`loadMnist: ${kind} files do not fit MNIST: images are [${images.shape.join(", ")}], labels [${labels.shape.join(", ")}]; expected [n, 28, 28] and [n]`);

@@ -39,7 +39,9 @@ export const ACTIVATION_NAMES = Object.keys(FUNCTIONS) as ActivationName[];
 export function getActivation(name: string, params: ActivationParams = {}): (x: Tensor) => Tensor {
   const key = typeof name === "string" ? camelCase(name) : undefined;
   if (key === undefined || !Object.hasOwn(FUNCTIONS, key)) {
-    throw new Error(`unknown activation ${JSON.stringify(name)}; known activations: ${ACTIVATION_NAMES.join(", ")}`);
+    // JSON.stringify of a function is undefined: say what was given instead.
+    const given = typeof name === "function" ? "a function (activations are given by name here; wrap a function in a custom Layer)" : JSON.stringify(name) ?? String(name);
+    throw new Error(`unknown activation ${given}; known activations: ${ACTIVATION_NAMES.join(", ")}`);
   }
   const f = FUNCTIONS[key as ActivationName];
   return (x) => f(x, params);

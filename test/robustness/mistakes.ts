@@ -121,6 +121,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "no options", code: `gt.layers.dense()` },
     { mistake: "zero units", code: `gt.layers.dense({ units: 0 })` },
     { mistake: "fractional units", code: `gt.layers.dense({ units: 2.5 })` },
+    { mistake: "an activation given as a function", code: `gt.layers.dense({ units: 2, activation: (x) => x.relu() })` },
     { mistake: "NaN units", code: `gt.layers.dense({ units: NaN })` },
     { mistake: "units as a string", code: `gt.layers.dense({ units: "10" })` },
     { mistake: "an unknown activation", code: `gt.layers.dense({ units: 2, activation: "relux" })` },
