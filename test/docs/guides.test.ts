@@ -79,7 +79,8 @@ describe("the guides' code", () => {
       join(out, "tsconfig.json"),
       JSON.stringify({
         extends: "../../../tsconfig.json",
-        compilerOptions: { rootDir: ".", outDir: "out", declaration: false, sourceMap: false, noEmitOnError: true },
+        // paths: {}: "gradtape" is the package (dist/), as for a reader, not the tests' src/.
+        compilerOptions: { rootDir: ".", outDir: "out", declaration: false, sourceMap: false, noEmitOnError: true, paths: {} },
         include: ["*.ts"],
       }, null, 2),
     );

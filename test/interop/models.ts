@@ -15,24 +15,8 @@ export function mlp(): gt.Model {
   ]);
 }
 
-/** examples/mnist-cnn.ts' network, layer for layer. */
-export function mnistCnn(): gt.Model {
-  return gt.sequential([
-    gt.layers.conv2d({ filters: 32, kernelSize: 3, inputShape: [28, 28, 1], seed: 1 }),
-    gt.layers.maxPooling2d({ poolSize: 2 }),
-    gt.layers.batchNormalization({ momentum: 0.9 }),
-    gt.layers.relu(),
-    gt.layers.conv2d({ filters: 64, kernelSize: 3, seed: 2 }),
-    gt.layers.maxPooling2d({ poolSize: 2 }),
-    gt.layers.batchNormalization({ momentum: 0.9 }),
-    gt.layers.relu(),
-    gt.layers.flatten(),
-    gt.layers.dropout({ rate: 0.25, seed: 3 }),
-    gt.layers.dense({ units: 128, activation: "relu", seed: 4 }),
-    gt.layers.dropout({ rate: 0.25, seed: 5 }),
-    gt.layers.dense({ units: 10, activation: "softmax", seed: 6 }),
-  ]);
-}
+/** examples/mnist-cnn.ts' network (examples/mnist-cnn-network.ts). */
+export { mnistCnn } from "../../examples/mnist-cnn-network.js";
 
 /** Gives a batch normalization layer statistics and an affine map far from 0 and 1 (seeded). */
 export function setStatistics(layer: gt.layers.BatchNormalization, seed: number): void {
