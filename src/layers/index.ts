@@ -37,7 +37,7 @@ export { Functional, model, type FunctionalOptions, type FunctionalConfig, type 
 export { SymbolicTensor, type InputOptions } from "./symbolic.js";
 export { InputLayer, input, type InputLayerOptions } from "./input-layer.js";
 export {
-  Merge, Add, add, Subtract, subtract, Multiply, multiply, Average, average, Maximum, maximum, Minimum, minimum,
+  Merge, ElementwiseMerge, Add, add, Subtract, subtract, Multiply, multiply, Average, average, Maximum, maximum, Minimum, minimum,
   Concatenate, concatenate, type ConcatenateOptions,
 } from "./merge.js";
 export { Recurrent, type RecurrentOptions } from "./recurrent.js";
