@@ -2,7 +2,7 @@
  * `model.compile`: resolving the optimizer, the loss and the metrics by name, as Keras does.
  * @module
  */
-import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { describe } from "../tensor/tensor.js";
 import * as losses from "../losses/index.js";
 import * as metricFns from "../losses/metrics.js";
