@@ -99,7 +99,8 @@ function filled(op: string, shape: readonly number[], value: number, dtype: DTyp
   if (typeof value !== "number") throw new Error(`${op}: value must be a number, got ${describe(value)}`);
   if (dtype === "int32" && !fitsInt32(value)) throw new Error(`${op}: value ${value} ${int32Problem(value)}, but the dtype is int32`);
   const buffer = allocate(dtype, sizeOf(shape), op, shape);
-  if (value !== 0) buffer.fill(value);
+  // A new buffer holds +0 already; −0 must be written (−0 !== 0 is false).
+  if (!Object.is(value, 0)) buffer.fill(value);
   return new Tensor(buffer, shape, dtype);
 }
 
