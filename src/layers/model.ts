@@ -405,12 +405,18 @@ export function isTensorList(x: unknown): x is readonly Tensor[] {
 
 /**
  * @internal Draws Keras' summary table: a title, the header, one row per layer (cells padded to
- * `cols`, the last cell unpadded), the parameter totals. Each line goes to `print`.
+ * `cols`, or to the column's longest cell where that is wider; the last cell unpadded), the
+ * parameter totals. Each line goes to `print`.
  */
 export function drawSummary(model: AnyModel, header: string[], cols: number[], rows: string[][], print: (line: string) => void): string {
-  const width = cols.reduce((a, b) => a + b, 0);
-  const row = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? `${c} `.padEnd(cols[i]) : c)).join("").trimEnd();
-  const lines = [`Model: "${model.name}"`, "_".repeat(width), row([` ${header[0]}`, ...header.slice(1)]), "=".repeat(width)];
+  const head = [` ${header[0]}`, ...header.slice(1)];
+  // Keras' widths, widened to the longest cell of a column (and its separating space), so that a
+  // long layer name or class pushes the later columns right on every line alike.
+  const last = cols.length - 1;
+  const widths = cols.map((w, i) => Math.max(w, ...[head, ...rows].map((r) => (r[i] ?? "").length + (i < last ? 1 : 0))));
+  const width = widths.reduce((a, b) => a + b, 0);
+  const row = (cells: string[]) => cells.map((c, i) => (i < last ? `${c} `.padEnd(widths[i]) : c)).join("").trimEnd();
+  const lines = [`Model: "${model.name}"`, "_".repeat(width), row(head), "=".repeat(width)];
   for (const r of rows) lines.push(row(r));
   const size = (vs: Variable[]) => [vs.reduce((n, v) => n + v.size, 0), vs.reduce((n, v) => n + v.size * BYTES[v.dtype], 0)] as const;
   const [total, totalBytes] = size(model.weights);
