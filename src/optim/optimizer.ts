@@ -79,6 +79,10 @@ export abstract class Optimizer {
    * @param defaultLearningRate - the learning rate when `options.learningRate` is absent.
    */
   protected constructor(name: string, options: Readonly<Record<string, unknown>>, defaultLearningRate: number) {
+    // TypeScript's `abstract` is gone at run time: say what to do instead of failing on a missing update().
+    if (new.target === Optimizer) throw new Error("Optimizer: the class is abstract; use SGD, Adam, RMSprop, … or extend it, implementing update() and slotNames()");
+    if (typeof name !== "string" || name === "") throw new Error(`Optimizer: name must be a non-empty string such as 'SGD', got ${describe(name)}`);
+    if (options === null || typeof options !== "object") throw new Error(`${name}: options must be an object such as { learningRate: 0.01 }, got ${describe(options)}`);
     this.name = name;
     this._learningRate = checkLearningRate(name, options.learningRate ?? defaultLearningRate);
     const clip = (key: string, label: string): number | undefined => (options[key] === undefined ? undefined : positive(name, label, options[key]));

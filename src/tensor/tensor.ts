@@ -254,6 +254,7 @@ export function describe(value: unknown): string {
   if (value === undefined) return "undefined";
   if (value instanceof Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(", ")}]`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
   if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
   return `${typeof value} ${String(value)}`;
 }
