@@ -10,6 +10,7 @@ import { describe, Tensor, Variable } from "../tensor/tensor.js";
 import { clipByGlobalNorm, clipByNorm, clipByValue } from "./gradients.js";
 import { positive } from "./options.js";
 import type { LearningRateSchedule } from "./schedules.js";
+import { refuseAbstract } from "../util/args.js";
 import {
   checkStateForm, copyVariableState, exportEntry, importEntry,
   type FloatArray, type OptimizerState, type SlotEntry, type Slots, type VariableState,
@@ -79,8 +80,7 @@ export abstract class Optimizer {
    * @param defaultLearningRate - the learning rate when `options.learningRate` is absent.
    */
   protected constructor(name: string, options: Readonly<Record<string, unknown>>, defaultLearningRate: number) {
-    // TypeScript's `abstract` is gone at run time: say what to do instead of failing on a missing update().
-    if (new.target === Optimizer) throw new Error("Optimizer: the class is abstract; use SGD, Adam, RMSprop, … or extend it, implementing update() and slotNames()");
+    refuseAbstract(new.target, Optimizer, "use SGD, Adam, RMSprop, … or extend it, implementing update() and slotNames()");
     if (typeof name !== "string" || name === "") throw new Error(`Optimizer: name must be a non-empty string such as 'SGD', got ${describe(name)}`);
     if (options === null || typeof options !== "object") throw new Error(`${name}: options must be an object such as { learningRate: 0.01 }, got ${describe(options)}`);
     this.name = name;

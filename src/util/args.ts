@@ -35,3 +35,11 @@ export function numberList(where: string, arg: string, value: unknown): ArrayLik
   }
   return value as ArrayLike<number>;
 }
+
+/**
+ * @internal Refuses `new` on an abstract class itself: TypeScript's `abstract` is gone at run
+ * time, and the missing methods would fail later with a bare TypeError. `instead` says what to use.
+ */
+export function refuseAbstract(newTarget: unknown, abstractClass: { name: string }, instead: string): void {
+  if (newTarget === abstractClass) throw new Error(`${abstractClass.name}: the class is abstract; ${instead}`);
+}

@@ -45,6 +45,10 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "an int32 running sum that would wrap around", code: `gt.cumsum(gt.tensor([2 ** 31 - 1, 1], [2], "int32"))` },
     { mistake: "normal draws as int32", code: `gt.randomNormal([2], { dtype: "int32" })` },
     { mistake: "uniform int32 draws with fractional bounds", code: `gt.randomUniform([2], { minval: 0.5, maxval: 3, dtype: "int32" })` },
+    { mistake: "the Tensor constructor with a buffer of another dtype", code: `new gt.Tensor(new Float64Array(2), [2], "float32")` },
+    { mistake: "the Tensor constructor with a shape larger than its buffer", code: `new gt.Tensor(new Float32Array(2), [3], "float32")` },
+    { mistake: "the Variable constructor with a plain array", code: `new gt.Variable([1, 2])` },
+    { mistake: "a DataView as a variable's values", code: `gt.variable(new DataView(new ArrayBuffer(8)))` },
   ],
   Ops: [
     { mistake: "shapes that do not broadcast", code: `gt.add(gt.ones([2]), gt.ones([3]))` },
@@ -95,6 +99,9 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "logSumExp along a missing axis", code: `gt.logSumExp(gt.ones([2, 3]), 2)` },
     { mistake: "prod over the same axis twice", code: `gt.prod(gt.ones([2, 3]), [0, -2])` },
     { mistake: "floorDiv of shapes that do not broadcast", code: `gt.floorDiv(gt.ones([2]), gt.ones([3]))` },
+    { mistake: "the minimum of an empty tensor", code: `gt.min(gt.zeros([0]))` },
+    { mistake: "the moments of an empty tensor", code: `gt.moments(gt.zeros([0]))` },
+    { mistake: "a fused convolution without arguments", code: `gt.fused.conv2d()` },
   ],
   "Gradient tape": [
     { mistake: "a misspelt option", code: `new gt.GradientTape({ persistant: true })` },
@@ -177,6 +184,17 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "an unknown initializer name", code: `gt.initializers.getInitializer("xavier")` },
     { mistake: "an initializer for a negative shape", code: `gt.initializers.glorotUniform([-1, 2])` },
     { mistake: "an orthogonal initializer for a vector", code: `gt.initializers.orthogonal([5])` },
+    { mistake: "constructing the abstract Layer", code: `new gt.layers.Layer({}, "mine")` },
+    { mistake: "constructing the abstract Merge", code: `new gt.layers.Merge({}, "m")` },
+    { mistake: "building a layer for something that is not a shape", code: `f.model.layers[0].build("[null, 4]")` },
+    { mistake: "calling a layer on a plain array", code: `f.model.layers[0].call([[1, 2, 3, 4]])` },
+    { mistake: "a weight with an unknown initializer", code: `f.model.layers[0].addWeight("extra", [2], "xavier")` },
+    { mistake: "an initializer for a shape too large to allocate", code: `gt.initializers.glorotUniform([1e6, 1e6])` },
+    { mistake: "fans of something that is not a shape", code: `gt.initializers.computeFans(3)` },
+    { mistake: "an unknown activation looked up by name", code: `gt.layers.getActivation("swish")` },
+    { mistake: "an activation layer without options", code: `gt.layers.activation()` },
+    { mistake: "a model built for a shape with a list in it", code: `f.fresh().build([null, [4]])` },
+    { mistake: "a model called on inputs its first layer was not declared for", code: `f.model.call(gt.zeros([2, 5]))` },
   ],
   "Functional models": [
     { mistake: "an input shape with the batch dimension", code: `gt.input({ shape: [null, 784] })` },
@@ -208,6 +226,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "one target for two outputs", code: `const a = gt.input({ shape: [4], name: "a" }); const m = gt.model({ inputs: a, outputs: [gt.layers.dense({ units: 1, name: "r" }).apply(a), gt.layers.dense({ units: 3, name: "c" }).apply(a)] }); m.compile({ optimizer: "sgd", loss: "mse" }); await m.fit(f.x, f.y, { verbose: 0 })` },
     { mistake: "targets of different lengths", code: `const a = gt.input({ shape: [4], name: "a" }); const m = gt.model({ inputs: a, outputs: [gt.layers.dense({ units: 1, name: "r" }).apply(a), gt.layers.dense({ units: 3, name: "c" }).apply(a)] }); m.compile({ optimizer: "sgd", loss: "mse" }); await m.fit(f.x, [f.y, gt.slice(f.y, [0], [5])], { verbose: 0 })` },
     { mistake: "a functional config that refers to a missing layer", code: `const a = gt.input({ shape: [2], name: "a" }); const c = gt.model({ inputs: a, outputs: gt.layers.relu({ name: "r" }).apply(a) }).getConfig(); c.config.layers[1].inboundNodes = [[["b", 0, 0]]]; gt.layers.modelFromConfig(c)` },
+    { mistake: "a SymbolicTensor made by hand", code: `new gt.SymbolicTensor([null, 2], "float32")` },
   ],
   "Losses and metrics": [
     { mistake: "shapes that differ", code: `gt.losses.meanSquaredError(gt.ones([2, 3]), gt.ones([2, 2]))` },
@@ -319,6 +338,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "Keras-style option names", code: `gt.data.loadMnist({ train_size: 100 })` },
     { mistake: "a folder without the MNIST files", code: `gt.data.loadMnist({ dir: f.dir() })` },
     { mistake: "the download URL as the folder", code: `gt.data.loadMnist({ dir: "https://storage.googleapis.com/cvdf-datasets/mnist/" })` },
+    { mistake: "slices of nothing", code: `gt.data.fromTensorSlices()` },
   ],
   Plots: [
     { mistake: "an axis label in the wrong case", code: `gt.plot.lineChart({ series: [{ name: "loss", y: [1, 0.5] }], xlabel: "epoch" })` },
@@ -364,5 +384,7 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "a tape graph name that is not a tensor", code: `new gt.GradientTape().toGraph({ names: { a: 1 } })` },
     { mistake: "drawing a tape that recorded nothing", code: `gt.plot.tapeGraph(new gt.GradientTape())` },
     { mistake: "drawing something that is not a tape", code: `gt.plot.tapeGraph({ nodes: 1 })` },
+    { mistake: "saveONNX of something that is not a model", code: `gt.saveONNX("model", "model.onnx")` },
+    { mistake: "toTfjs without a model", code: `gt.io.toTfjs()` },
   ],
 };
