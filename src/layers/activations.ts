@@ -3,7 +3,8 @@
  * (`layers.relu()`, `layers.softmax()`, …).
  * @module
  */
-import type { Tensor } from "../tensor/tensor.js";
+import { describe, type Tensor } from "../tensor/tensor.js";
+import { requiredOptions } from "../util/options.js";
 import * as ops from "../ops/activations.js";
 import { Layer, type CallOptions, type LayerConfig, type LayerOptions } from "./layer.js";
 import { camelCase, checkOptions, LAYER_OPTIONS } from "./options.js";
@@ -37,19 +38,26 @@ export const ACTIVATION_NAMES = Object.keys(FUNCTIONS) as ActivationName[];
  * @example `gt.layers.getActivation('relu')(x)`
  */
 export function getActivation(name: string, params: ActivationParams = {}): (x: Tensor) => Tensor {
-  const key = typeof name === "string" ? camelCase(name) : undefined;
-  if (key === undefined || !Object.hasOwn(FUNCTIONS, key)) {
-    // JSON.stringify of a function is undefined: say what was given instead.
-    const given = typeof name === "function" ? "a function (activations are given by name here; wrap a function in a custom Layer)" : JSON.stringify(name) ?? String(name);
-    throw new Error(`unknown activation ${given}; known activations: ${ACTIVATION_NAMES.join(", ")}`);
-  }
-  const f = FUNCTIONS[key as ActivationName];
+  // Checked here, not only by the layers that call it, so that the message names getActivation.
+  if (!isActivationName(name)) throw new Error(`getActivation: ${unknownActivation(name)}`);
+  checkOptions("getActivation", params, ["alpha", "axis"]);
+  const f = FUNCTIONS[camelCase(name) as ActivationName];
   return (x) => f(x, params);
+}
+
+const isActivationName = (name: unknown): name is string => typeof name === "string" && Object.hasOwn(FUNCTIONS, camelCase(name));
+
+function unknownActivation(name: unknown): string {
+  // JSON.stringify of a function is undefined, of a tensor its buffer: say what was given instead.
+  const given = typeof name === "function" ? "a function (activations are given by name here; wrap a function in a custom Layer)"
+    : name !== null && typeof name === "object" && !Array.isArray(name) && Object.getPrototypeOf(name) !== Object.prototype ? describe(name)
+    : (JSON.stringify(name) ?? String(name)).slice(0, 80);
+  return `unknown activation ${given}; known activations: ${ACTIVATION_NAMES.join(", ")}`;
 }
 
 /** @internal The canonical name of an activation (`'leaky_relu'` → `'leakyRelu'`), checked. */
 export function activationName(name: string): ActivationName {
-  getActivation(name);
+  if (!isActivationName(name)) throw new Error(unknownActivation(name));
   return camelCase(name) as ActivationName;
 }
 
@@ -80,7 +88,8 @@ export class Activation extends Layer {
 
   /** @throws Error listing the known activations when the name is unknown. */
   constructor(options: ActivationLayerOptions) {
-    checkOptions("activation", options, ["activation", "alpha", "axis", ...LAYER_OPTIONS]);
+    requiredOptions("activation", options, ["activation", "alpha", "axis", ...LAYER_OPTIONS], "activation({ activation: 'relu' })");
+    if (!isActivationName(options.activation)) throw new Error(`activation: ${unknownActivation(options.activation)}`);
     const name = activationName(options.activation);
     super(options, PREFIXES[name]);
     this.activation = name;

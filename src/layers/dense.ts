@@ -8,9 +8,9 @@ import { cast } from "../ops/lift.js";
 import { isFusedActivation, matMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
 import { activationName, getActivation, type ActivationName } from "./activations.js";
-import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { initializerOf, type InitializerSpec } from "./initializers.js";
 import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
-import { checkOptions, positiveInteger } from "./options.js";
+import { checkLayerInput, checkLayerShape, checkOptions, positiveInteger } from "./options.js";
 
 /** Options of {@link dense}. */
 export interface DenseOptions extends LayerOptions {
@@ -60,8 +60,8 @@ export class Dense extends Layer {
     positiveInteger("dense", "units", options.units);
     const kernelInitializer = options.kernelInitializer ?? "glorotUniform";
     const biasInitializer = options.biasInitializer ?? "zeros";
-    getInitializer(kernelInitializer);
-    getInitializer(biasInitializer);
+    initializerOf("dense", kernelInitializer);
+    initializerOf("dense", biasInitializer);
     super(options, "dense");
     this.units = options.units;
     this.activation = activationName(options.activation ?? "linear");
@@ -79,6 +79,7 @@ export class Dense extends Layer {
 
   /** @throws Error when the last input dimension is unknown. */
   override build(inputShape: LayerShape): void {
+    checkLayerShape(`${this.name}.build`, inputShape);
     const inputDim = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || inputDim === null || inputDim === undefined) {
       throw new Error(`${this.name}: cannot build for input shape ${fmtLayerShape(inputShape)}; a dense layer needs a known last dimension`);
@@ -89,6 +90,7 @@ export class Dense extends Layer {
 
   /** @throws Error naming the layer and both sizes when the input's last dimension is not the kernel's. */
   override call(x: Tensor, _options?: CallOptions): Tensor {
+    checkLayerInput(`${this.name}.call`, x);
     const kernel = this.kernel;
     if (kernel === undefined) throw new Error(`${this.name}: the layer is not built yet; run it with layer.apply(x) or inside a model, which builds it from x's shape`);
     const inputDim = kernel.shape[0];
@@ -104,7 +106,7 @@ export class Dense extends Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
-    return [...inputShape.slice(0, -1), this.units];
+    return [...checkLayerShape(`${this.name}.computeOutputShape`, inputShape).slice(0, -1), this.units];
   }
 
   override getConfig(): LayerConfig["config"] {

@@ -12,7 +12,7 @@ import { matmul } from "../ops/matrix.js";
 import { split } from "../ops/stacking.js";
 import { fromValues } from "../tensor/create.js";
 import { activationName, getActivation, type ActivationName } from "./activations.js";
-import { getInitializer, type Initializer, type InitializerSpec } from "./initializers.js";
+import { initializerOf, type Initializer, type InitializerSpec } from "./initializers.js";
 import type { LayerConfig } from "./layer.js";
 import { Recurrent, RECURRENT_OPTIONS, type RecurrentOptions } from "./recurrent.js";
 
@@ -53,7 +53,7 @@ export class LSTM extends Recurrent {
   /** Keras' unit forget bias: the bias initializer's values, with the forget block set to ones. */
   protected override biasInitial(): InitializerSpec | Initializer {
     if (!this.unitForgetBias) return this.biasInitializer;
-    const init = getInitializer(this.biasInitializer), u = this.units;
+    const init = initializerOf(this.name, this.biasInitializer), u = this.units;
     return (shape, options = {}) => {
       const initial = init(shape, options);
       const values = initial.data();

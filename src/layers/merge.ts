@@ -10,6 +10,7 @@ import { add as addOp, div, maximum as maximumOp, minimum as minimumOp, mul, sub
 import { concat } from "../ops/shape.js";
 import { formatShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions } from "./options.js";
+import { refuseAbstract } from "../util/args.js";
 
 const MERGE_OPTIONS = ["name", "trainable", "dtype"] as const;
 
@@ -21,6 +22,7 @@ const MERGE_OPTIONS = ["name", "trainable", "dtype"] as const;
 export abstract class Merge extends Layer {
   /** @param kind - the factory's name, `add`, which prefixes messages and default names. */
   protected constructor(options: LayerOptions, kind: string, known: readonly string[] = MERGE_OPTIONS) {
+    refuseAbstract(new.target, Merge, "use gt.layers.add, subtract, multiply, average, maximum, minimum or concatenate");
     checkOptions(kind, options, known);
     super(options, kind);
   }

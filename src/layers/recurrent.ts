@@ -13,9 +13,10 @@ import { cast } from "../ops/lift.js";
 import { matMul } from "../ops/fused.js";
 import { stack, unstack } from "../ops/stacking.js";
 import { activationName, getActivation, type ActivationName } from "./activations.js";
-import { getInitializer, type Initializer, type InitializerSpec } from "./initializers.js";
+import { initializerOf, type Initializer, type InitializerSpec } from "./initializers.js";
 import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
+import { refuseAbstract } from "../util/args.js";
 
 /** Options every recurrent layer takes. */
 export interface RecurrentOptions extends LayerOptions {
@@ -81,6 +82,7 @@ export abstract class Recurrent extends Layer {
    * @param gates - how many blocks of `units` columns the kernels have (1, or LSTM's 4).
    */
   protected constructor(where: string, options: RecurrentOptions, known: readonly string[], protected readonly gates: number) {
+    refuseAbstract(new.target, Recurrent, "use gt.layers.simpleRNN, gru or lstm");
     checkOptions(where, options, known);
     if (options === undefined) throw new Error(`${where}: options are required, e.g. ${where}({ units: 32 })`);
     positiveInteger(where, "units", options.units);
@@ -90,7 +92,7 @@ export abstract class Recurrent extends Layer {
     const kernelInitializer = options.kernelInitializer ?? "glorotUniform";
     const recurrentInitializer = options.recurrentInitializer ?? "orthogonal";
     const biasInitializer = options.biasInitializer ?? "zeros";
-    [kernelInitializer, recurrentInitializer, biasInitializer].forEach((spec) => getInitializer(spec));
+    [kernelInitializer, recurrentInitializer, biasInitializer].forEach((spec) => initializerOf(where, spec));
     super(options, where);
     this.units = options.units;
     this.activation = activationName(options.activation ?? "tanh");

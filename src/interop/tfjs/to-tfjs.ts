@@ -5,7 +5,7 @@
  * @module
  */
 import type { Layer } from "../../layers/layer.js";
-import type { Model } from "../../layers/model.js";
+import { checkModel, type Model } from "../../layers/model.js";
 import { Activation, type ActivationName } from "../../layers/activations.js";
 import { BatchNormalization } from "../../layers/batch-normalization.js";
 import { Conv2D } from "../../layers/conv2d.js";
@@ -85,12 +85,18 @@ export const TO_TFJS = ["Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "
  * ```
  */
 export function toTfjs(model: Model): TfjsArtifacts {
+  return tfjsArtifacts("toTfjs", model);
+}
+
+/** @internal {@link toTfjs} with the caller's name in messages (`saveTfjs`). */
+export function tfjsArtifacts(where: string, model: Model): TfjsArtifacts {
+  checkModel(where, model);
   const inputShape = model.inputShape;
   if (!model.built || inputShape === undefined) {
-    throw new Error(`toTfjs: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
+    throw new Error(`${where}: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
   }
   if (model.layers[0]?.className === "InputLayer") {
-    throw new Error(`toTfjs: ${model.name} is a functional model (gt.model); the TF.js format is written for sequential models for now (ONNX takes both: model.toONNX())`);
+    throw new Error(`${where}: ${model.name} is a functional model (gt.model); the TF.js format is written for sequential models for now (ONNX takes both: model.toONNX())`);
   }
   const specs: TfjsWeightSpec[] = [];
   const values: Float32Array[] = [];
