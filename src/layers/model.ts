@@ -324,7 +324,7 @@ export class Model<O extends ModelOutput = Tensor> {
   }
 
   /**
-   * The model as an ONNX file's bytes (opset 13, IR version 7) that gives the same numbers as
+   * The model as an ONNX file's bytes (opset 17, IR version 8) that gives the same numbers as
    * {@link Model.predict} on the same (NHWC) input. A sequential model has one input, `input`, and
    * one output, `output` (so has a functional model with one of each); several inputs or outputs
    * are named after their layers.
