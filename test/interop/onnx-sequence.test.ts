@@ -4,13 +4,7 @@
 import { describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
 import { runOnnx, runOnnxGraph, type OrtType } from "./onnx-helpers.js";
-import { maxAbsDiff } from "./models.js";
-
-/** Seeded ids in [0, inputDim), as an int32 tensor [batch, time]. */
-function ids(batch: number, time: number, inputDim: number, seed: number): gt.Tensor {
-  const u = gt.randomUniform([batch, time], { seed, minval: 0, maxval: inputDim });
-  return gt.tensor(Array.from(u.data(), (v) => Math.min(inputDim - 1, Math.floor(v))), [batch, time], "int32");
-}
+import { maxAbsDiff, textModel, tokenIds, trainOnFirstId } from "./models.js";
 
 async function compare(label: string, model: gt.Model, x: gt.Tensor, type: OrtType = "float32"): Promise<number> {
   const bytes = model.toONNX();
@@ -22,22 +16,11 @@ async function compare(label: string, model: gt.Model, x: gt.Tensor, type: OrtTy
   return diff;
 }
 
-/** Trains a sequence model one epoch on a seeded task (predict the first id's parity) so its weights leave their draw. */
-async function trainALittle(model: gt.Model, x: gt.Tensor, classes: number): Promise<void> {
-  const y = gt.tensor(Array.from({ length: x.shape[0] }, (_, i) => x.data()[i * x.shape[1]] % classes), [x.shape[0]], "int32");
-  model.compile({ optimizer: new gt.optim.Adam({ learningRate: 0.01 }), loss: "sparseCategoricalCrossentropy" });
-  await model.fit(x, y, { epochs: 1, batchSize: 16, seed: 0, verbose: 0 });
-}
-
 describe("toONNX of sequence models", () => {
   it("exports embedding → lstm → dense (ids fed as int32, LSTM gates reordered to i, o, f, c)", async () => {
-    const model = gt.sequential([
-      gt.layers.embedding({ inputDim: 50, outputDim: 8, inputLength: 12, seed: 1 }),
-      gt.layers.lstm({ units: 16, seed: 2 }),
-      gt.layers.dense({ units: 3, activation: "softmax", seed: 3 }),
-    ]);
-    const x = ids(64, 12, 50, 4);
-    await trainALittle(model, x, 3);
+    const model = textModel(50, 12, 16, 3);
+    const x = tokenIds(64, 12, 50, 4);
+    await trainOnFirstId(model, x, 3);
     expect(await compare("embedding-lstm-dense", model, x, "int32")).toBeLessThanOrEqual(1e-5);
   });
 
@@ -48,8 +31,8 @@ describe("toONNX of sequence models", () => {
       gt.layers.layerNormalization({ epsilon: 1e-5 }),
       gt.layers.dense({ units: 4, seed: 3 }),
     ]);
-    const x = ids(32, 10, 30, 5);
-    await trainALittle(gt.sequential([...model.layers, gt.layers.flatten(), gt.layers.dense({ units: 2, activation: "softmax", seed: 6 })]), x, 2);
+    const x = tokenIds(32, 10, 30, 5);
+    await trainOnFirstId(gt.sequential([...model.layers, gt.layers.flatten(), gt.layers.dense({ units: 2, activation: "softmax", seed: 6 })]), x, 2);
     const ln = model.layers[2] as gt.layers.LayerNormalization;
     expect(Math.max(...Array.from(ln.beta!.data()).map(Math.abs))).toBeGreaterThan(1e-4);
     expect(await compare("embedding-rnn-layernorm-dense", model, x, "int32")).toBeLessThanOrEqual(1e-5);
@@ -77,7 +60,7 @@ describe("toONNX of sequence models", () => {
     const joined = gt.layers.concatenate({ name: "join" }).apply([h, features]);
     const out = gt.layers.dense({ units: 2, seed: 3, name: "out" }).apply(joined);
     const model = gt.model({ inputs: [tokens, features], outputs: out });
-    const t = ids(8, 9, 20, 4), f = gt.randomNormal([8, 4], { seed: 5 });
+    const t = tokenIds(8, 9, 20, 4), f = gt.randomNormal([8, 4], { seed: 5 });
     const bytes = model.toONNX();
     const got = await runOnnxGraph(bytes, { tokens: t, features: f });
     const diff = maxAbsDiff(got.output.data, model.predict([t, f]).data());
@@ -100,7 +83,7 @@ describe("toONNX of float64 models", () => {
     const bn = model.layers[3] as gt.layers.BatchNormalization;
     bn.movingMean!.assign(gt.randomNormal([16], { seed: 4, stddev: 0.3, dtype: "float64" }));
     bn.movingVariance!.assign(gt.randomUniform([16], { seed: 5, minval: 0.5, maxval: 2, dtype: "float64" }));
-    const x = ids(10, 6, 20, 6);
+    const x = tokenIds(10, 6, 20, 6);
     const bytes = model.toONNX();
     const got = await runOnnx(bytes, x, "int32");
     expect(got.data).toBeInstanceOf(Float64Array);
