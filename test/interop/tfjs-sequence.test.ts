@@ -99,6 +99,24 @@ describe("io.toTfjs and io.fromTfjs of sequence layers", () => {
   });
 });
 
+describe("io.fromTfjs of a converted Keras file's names", () => {
+  it("finds recurrent weights under Keras' cell scope (lstm/lstm_cell/kernel)", () => {
+    const model = gt.sequential([
+      gt.layers.simpleRNN({ units: 3, returnSequences: true, inputShape: [4, 2], seed: 1, name: "simple_rnn" }),
+      gt.layers.lstm({ units: 2, seed: 2, name: "lstm" }),
+    ]);
+    const artifacts = gt.io.toTfjs(model);
+    for (const spec of artifacts.weightSpecs) {
+      const [layer, weight] = spec.name.split("/");
+      spec.name = `${layer}/${layer}_cell/${weight}`;
+    }
+    expect(artifacts.weightSpecs.map((s) => s.name)).toContain("lstm/lstm_cell/recurrent_kernel");
+    const back = gt.io.fromTfjs(artifacts);
+    const x = gt.randomNormal([3, 4, 2], { seed: 3 });
+    expect(maxAbsDiff(back.predict(x).data(), model.predict(x).data())).toBe(0);
+  });
+});
+
 describe("io.toTfjs of float64 models", () => {
   it("writes a float64 model as float32, each weight rounded to the nearest float32", async () => {
     const f64 = { dtype: "float64" } as const;

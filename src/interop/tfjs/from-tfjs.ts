@@ -18,7 +18,7 @@ import { fromValues } from "../../tensor/create.js";
 import { fmt, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import type { Padding } from "../../kernels/conv/geometry.js";
 import { bad, list, ModelFormatError, object, shape as checkShape, string } from "../../io/check.js";
-import { makeSequenceLayer, SEQUENCE_CLASSES } from "./sequence.js";
+import { isCellWeight, makeSequenceLayer, SEQUENCE_CLASSES } from "./sequence.js";
 import { TFJS_WEIGHT_NAMES, type KerasLayerSpec, type TfjsArtifacts, type TfjsWeightSpec } from "./format.js";
 
 const WHERE = "fromTfjs";
@@ -230,7 +230,7 @@ export function fromTfjs(artifacts: TfjsArtifacts): Model {
     layer.weights.map((v) => {
       const short = v.name.slice(layer.name.length + 1);
       const scoped = `${layer.name}/${TFJS_WEIGHT_NAMES[short] ?? short}`;
-      const found = weights.get(scoped) ?? [...weights.entries()].find(([k]) => k.endsWith(`/${scoped}`))?.[1];
+      const found = weights.get(scoped) ?? [...weights.entries()].find(([k]) => k.endsWith(`/${scoped}`) || isCellWeight(k, scoped))?.[1];
       if (found === undefined) throw new ModelFormatError(`${WHERE}: layer '${layer.name}' needs the weight '${scoped}' ${fmt(v.shape)}, which weightSpecs do not list`);
       if (!shapesEqual(found.spec.shape, v.shape)) throw new ModelFormatError(`${WHERE}: weight '${found.spec.name}' has shape ${fmt(found.spec.shape)} but layer '${layer.name}' needs ${fmt(v.shape)}`);
       return fromValues(found.values, v.shape, "float32");

@@ -84,3 +84,13 @@ export function makeSequenceLayer(className: string, c: Record<string, unknown>,
       return undefined;
   }
 }
+
+/**
+ * @internal Whether the manifest's weight `name` is `scoped` (`lstm/kernel`) under a recurrent
+ * cell's scope, as Keras names a converted `.h5` file's weights: `lstm/lstm_cell/kernel`.
+ */
+export function isCellWeight(name: string, scoped: string): boolean {
+  const [layer, weight] = [scoped.slice(0, scoped.lastIndexOf("/")), scoped.slice(scoped.lastIndexOf("/") + 1)];
+  const parts = name.split("/");
+  return parts.length >= 3 && parts[parts.length - 1] === weight && parts[parts.length - 3] === layer && parts[parts.length - 2].endsWith("_cell");
+}
