@@ -201,7 +201,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
   }
   if (layer instanceof Reshape) {
     const x = g.toNhwc(v, scope);
-    // 0 copies the batch size from the input (Reshape's allowzero is 0 in opset 13).
+    // 0 copies the batch size from the input (Reshape's allowzero defaults to 0).
     const target = g.int64s(`${scope}/shape`, [0, ...layer.targetShape]);
     return out(g.node("Reshape", scope, [x.name, target]), false);
   }
