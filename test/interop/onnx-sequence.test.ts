@@ -69,6 +69,31 @@ describe("toONNX of sequence models", () => {
   });
 });
 
+describe("toONNX of sequence layers in other places", () => {
+  it("casts a float input that an embedding and a dense layer both read, and normalizes a convolution's NHWC output", async () => {
+    const codes = gt.input({ shape: [5], name: "codes" });
+    const looked = gt.layers.flatten({ name: "flat" }).apply(gt.layers.embedding({ inputDim: 10, outputDim: 3, seed: 1, name: "emb" }).apply(codes));
+    const direct = gt.layers.dense({ units: 4, seed: 2, name: "direct" }).apply(codes);
+    const model = gt.model({ inputs: codes, outputs: gt.layers.concatenate({ name: "join" }).apply([looked, direct]) });
+    const x = gt.cast(tokenIds(6, 5, 10, 3), "float32");
+    const bytes = model.toONNX();
+    const got = await runOnnxGraph(bytes, { input: x });
+    const diff = maxAbsDiff(got.output.data, model.predict(x).data());
+    console.log(`float ids cast for an embedding: ${bytes.length} bytes, max |onnx - predict| = ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(1e-5);
+
+    const cnn = gt.sequential([
+      gt.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [8, 8, 2], seed: 1 }),
+      gt.layers.layerNormalization({ axis: [1, 2, 3] }),
+      gt.layers.conv2d({ filters: 2, kernelSize: 3, seed: 2 }),
+      gt.layers.layerNormalization({ axis: -1 }),
+      gt.layers.flatten(),
+    ]);
+    cnn.setWeights(cnn.getWeights().map((w, i) => (w.rank === 1 ? gt.randomNormal(w.shape, { seed: 10 + i, stddev: 0.5 }) : w)));
+    expect(await compare("conv layer normalization", cnn, gt.randomNormal([4, 8, 8, 2], { seed: 5 }))).toBeLessThanOrEqual(1e-5);
+  });
+});
+
 describe("toONNX of float64 models", () => {
   it("exports a float64 model as DOUBLE, which onnxruntime runs in double", async () => {
     const f64 = { dtype: "float64" } as const;
