@@ -346,10 +346,11 @@ export class Model<O extends ModelOutput = Tensor> {
   }
 
   /**
-   * The model as an ONNX file's bytes (opset 13, IR version 7) that gives the same numbers as
+   * The model as an ONNX file's bytes (opset 17, IR version 8) that gives the same numbers as
    * {@link Model.predict} on the same (NHWC) input. A sequential model has one input, `input`, and
    * one output, `output` (so has a functional model with one of each); several inputs or outputs
-   * are named after their layers.
+   * are named after their layers. A float32 model's values are FLOAT, a float64 model's DOUBLE; an
+   * input that only embeddings read takes INT32 ids.
    * onnxruntime (Node, web, mobile) runs it and Netron draws it. In Node, `gt.saveONNX(model, path)` writes it.
    * @throws Error when the model is not built, or naming the first layer that cannot be exported
    * (and listing those that can).

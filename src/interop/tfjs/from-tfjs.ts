@@ -18,6 +18,7 @@ import { fromValues } from "../../tensor/create.js";
 import { fmt, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import type { Padding } from "../../kernels/conv/geometry.js";
 import { bad, list, ModelFormatError, object, shape as checkShape, string } from "../../io/check.js";
+import { isCellWeight, makeSequenceLayer, SEQUENCE_CLASSES } from "./sequence.js";
 import { TFJS_WEIGHT_NAMES, type KerasLayerSpec, type TfjsArtifacts, type TfjsWeightSpec } from "./format.js";
 
 const WHERE = "fromTfjs";
@@ -107,8 +108,11 @@ function makeLayer(spec: KerasLayerSpec, inputShape: number[] | undefined, paddi
       return leakyRelu({ ...base, alpha: (c.alpha ?? c.negative_slope ?? 0.3) as number });
     case "Softmax":
       return softmax({ ...base, ...(c.axis === undefined ? {} : { axis: Array.isArray(c.axis) ? (c.axis[0] as number) : (c.axis as number) }) });
-    default:
-      throw new ModelFormatError(`${WHERE}: layer '${name}' is a ${spec.class_name}, which gradtape does not read; readable: ${FROM_TFJS.join(", ")}`);
+    default: {
+      const sequence = makeSequenceLayer(spec.class_name, c, base, activationOf);
+      if (sequence !== undefined) return sequence;
+      throw new ModelFormatError(`${WHERE}: layer '${name}' is a ${spec.class_name}, which gradtape does not read; readable: ${[...FROM_TFJS, ...SEQUENCE_CLASSES].join(", ")}`);
+    }
   }
 }
 
@@ -185,8 +189,10 @@ function readWeights(specs: unknown, data: ArrayBuffer | ArrayBuffer[]): Map<str
  * A gradtape model from TF.js' layers format (what `model.save(tf.io.withSaveHandler(...))`
  * hands over, or `gt.io.toTfjs` makes; a Keras `.h5` file gets there with
  * `tensorflowjs_converter --input_format keras`). Sequential models of Dense, Conv2D (with a
- * ZeroPadding2D before it folded in), pooling, BatchNormalization, Flatten, Reshape, Dropout and
- * activation layers are read; each weight is found by its scoped name (`dense/kernel`), trainable
+ * ZeroPadding2D before it folded in), pooling, BatchNormalization, Flatten, Reshape, Dropout,
+ * activation layers, Embedding, LayerNormalization, SimpleRNN and LSTM are read (an LSTM's
+ * `recurrent_activation` must be one gradtape has: TF.js' default hard sigmoid is refused;
+ * recurrent `dropout` is training-only and not carried); each weight is found by its scoped name (`dense/kernel`), trainable
  * and non-trainable alike. The model can predict at once or be compiled and trained further.
  * @param artifacts - `{ modelTopology, weightSpecs, weightData }`.
  * @throws ModelFormatError naming the layer or field at fault: an unknown layer class or
@@ -224,7 +230,7 @@ export function fromTfjs(artifacts: TfjsArtifacts): Model {
     layer.weights.map((v) => {
       const short = v.name.slice(layer.name.length + 1);
       const scoped = `${layer.name}/${TFJS_WEIGHT_NAMES[short] ?? short}`;
-      const found = weights.get(scoped) ?? [...weights.entries()].find(([k]) => k.endsWith(`/${scoped}`))?.[1];
+      const found = weights.get(scoped) ?? [...weights.entries()].find(([k]) => k.endsWith(`/${scoped}`) || isCellWeight(k, scoped))?.[1];
       if (found === undefined) throw new ModelFormatError(`${WHERE}: layer '${layer.name}' needs the weight '${scoped}' ${fmt(v.shape)}, which weightSpecs do not list`);
       if (!shapesEqual(found.spec.shape, v.shape)) throw new ModelFormatError(`${WHERE}: weight '${found.spec.name}' has shape ${fmt(found.spec.shape)} but layer '${layer.name}' needs ${fmt(v.shape)}`);
       return fromValues(found.values, v.shape, "float32");

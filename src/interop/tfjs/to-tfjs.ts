@@ -14,6 +14,7 @@ import { Dropout } from "../../layers/dropout.js";
 import { Flatten } from "../../layers/flatten.js";
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "../../layers/pooling.js";
 import { Reshape } from "../../layers/reshape.js";
+import { SEQUENCE_CLASSES, sequenceLayerSpec } from "./sequence.js";
 import { TFJS_WEIGHT_NAMES, type KerasLayerSpec, type TfjsArtifacts, type TfjsWeightSpec } from "./format.js";
 
 const CHANNELS_LAST = { data_format: "channels_last" };
@@ -65,7 +66,9 @@ function layerSpecs(layer: Layer): KerasLayerSpec[] {
     if (layer.activation === "softmax") return [{ class_name: "Softmax", config: { ...base, axis: layer.params.axis ?? -1 } }];
     return [{ class_name: "Activation", config: { ...base, activation: layer.activation } }];
   }
-  throw unsupported(layer, `has no TF.js counterpart here; convertible layers: ${TO_TFJS.join(", ")}`);
+  const sequence = sequenceLayerSpec(layer, base);
+  if (sequence !== undefined) return [sequence];
+  throw unsupported(layer, `has no TF.js counterpart here; convertible layers: ${[...TO_TFJS, ...SEQUENCE_CLASSES].join(", ")}`);
 }
 
 /** @internal The layer classes {@link toTfjs} converts. */
@@ -74,8 +77,9 @@ export const TO_TFJS = ["Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "
 /**
  * The model in TF.js' layers format, in memory. `tf.loadLayersModel(tf.io.fromMemory(artifacts))`
  * loads it; `gt.io.fromTfjs(artifacts)` reads it back. Weights are float32, named as TF.js names
- * them (`dense/kernel`, `batch_normalization/moving_mean`), in gradtape's order.
- * @param model - a built float32 model.
+ * them (`dense/kernel`, `batch_normalization/moving_mean`), in gradtape's order. A float64 model
+ * is written as the float32 model TF.js can hold: each weight rounded to the nearest float32.
+ * @param model - a built float32 or float64 model.
  * @throws Error when the model is not built, is functional, is not float32, or naming a layer that has no TF.js
  * counterpart (or explicit padding on a pooling layer).
  * @example
@@ -101,7 +105,8 @@ export function tfjsArtifacts(where: string, model: Model): TfjsArtifacts {
   const specs: TfjsWeightSpec[] = [];
   const values: Float32Array[] = [];
   const layers = model.layers.flatMap((layer) => {
-    if (layer.dtype !== "float32") throw unsupported(layer, `is ${layer.dtype}; TF.js models here are float32`);
+    // TF.js computes in float32: a float64 layer's weights are rounded to the nearest float32.
+    if (layer.dtype !== "float32" && layer.dtype !== "float64") throw unsupported(layer, `is ${layer.dtype}; TF.js models are float32 (float64 ones are written rounded to float32)`);
     for (const v of layer.weights) {
       const short = v.name.slice(layer.name.length + 1);
       specs.push({ name: `${layer.name}/${TFJS_WEIGHT_NAMES[short] ?? short}`, shape: v.shape.slice(), dtype: "float32" });
