@@ -40,3 +40,124 @@ describe("io.toTfjs and io.fromTfjs on functional models", () => {
     expect(back.getWeights().map((w) => Array.from(w.data()))).toEqual(model.getWeights().map((w) => Array.from(w.data())));
   });
 });
+
+type Entry = { class_name: string; name: string; inbound_nodes: [string, number, number, object][][] };
+const topologyLayers = (a: gt.io.TfjsArtifacts) => (a.modelTopology.config as { layers: Entry[] }).layers;
+
+/** Two inputs listed b before a, one encoder shared by both, concatenate and add, two outputs. */
+function twoByTwo(): gt.Model<gt.Tensor[]> {
+  const a = gt.input({ shape: [5], name: "a" });
+  const b = gt.input({ shape: [3], name: "b" });
+  const lift = gt.layers.dense({ units: 5, activation: "tanh", seed: 1, name: "lift" }).apply(b);
+  const enc = gt.layers.dense({ units: 4, activation: "relu", seed: 2, name: "enc" });
+  const ea = enc.apply(a);
+  const eb = enc.apply(lift);
+  const sum = gt.layers.add({ name: "sum" }).apply([ea, eb]);
+  const cat = gt.layers.concatenate({ name: "cat" }).apply([ea, eb, a]);
+  const probs = gt.layers.dense({ units: 3, activation: "softmax", seed: 3, name: "probs" }).apply(cat);
+  const score = gt.layers.dense({ units: 1, seed: 4, name: "score" }).apply(sum);
+  return gt.model({ inputs: [b, a], outputs: [score, probs], name: "two_by_two" });
+}
+
+describe("functional models with several inputs, outputs and a shared layer", () => {
+  it("go to TF.js and back with the shared layer's weights once and its node indices kept", async () => {
+    const model = twoByTwo();
+    const xb = gt.randomNormal([6, 3], { seed: 5 });
+    const xa = gt.randomNormal([6, 5], { seed: 6 });
+    const [wantScore, wantProbs] = model.predict([xb, xa]);
+    const a = gt.io.toTfjs(model);
+    expect(a.weightSpecs.map((s) => s.name)).toEqual(["lift/kernel", "lift/bias", "enc/kernel", "enc/bias", "probs/kernel", "probs/bias", "score/kernel", "score/bias"]);
+    const layers = topologyLayers(a);
+    const inbound = (name: string) => layers.find((l) => l.name === name)?.inbound_nodes;
+    expect(inbound("enc")).toEqual([[["a", 0, 0, {}]], [["lift", 0, 0, {}]]]);
+    expect(inbound("sum")).toEqual([[["enc", 0, 0, {}], ["enc", 1, 0, {}]]]);
+    expect(inbound("cat")).toEqual([[["enc", 0, 0, {}], ["enc", 1, 0, {}], ["a", 0, 0, {}]]]);
+    const c = a.modelTopology.config as { input_layers: unknown; output_layers: unknown };
+    expect(c.input_layers).toEqual([["b", 0, 0], ["a", 0, 0]]);
+    expect(c.output_layers).toEqual([["score", 0, 0], ["probs", 0, 0]]);
+
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(a.modelTopology, a.weightSpecs, a.weightData as ArrayBuffer));
+    expect(tfModel.inputs.map((t) => t.shape)).toEqual([[null, 3], [null, 5]]);
+    expect(tfModel.outputNames).toEqual(["score", "probs"]);
+    const [tfScore, tfProbs] = tf.tidy(() => (tfModel.predict([tf.tensor(Array.from(xb.data()), [6, 3]), tf.tensor(Array.from(xa.data()), [6, 5])]) as tf.Tensor[]).map((t) => t.dataSync()));
+    const tfDiff = Math.max(maxDiff(tfScore, wantScore.data()), maxDiff(tfProbs, wantProbs.data()));
+    // The shared layer is one layer with two nodes in TF.js too.
+    expect(tfModel.getLayer("enc").inboundNodes.length).toBe(2);
+
+    const back = gt.io.fromTfjs(a) as gt.Model<gt.Tensor[]>;
+    expect(back.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
+    const [backScore, backProbs] = back.predict([xb, xa]);
+    const backDiff = Math.max(maxDiff(backScore.data(), wantScore.data()), maxDiff(backProbs.data(), wantProbs.data()));
+    console.log(`two inputs, two outputs, shared: max |tfjs - gradtape| = ${tfDiff.toExponential(2)}, round trip ${backDiff.toExponential(2)}`);
+    expect(tfDiff).toBeLessThanOrEqual(1e-5);
+    expect(backDiff).toBe(0);
+    tfModel.dispose();
+  });
+});
+
+/** Saves a TF.js model to its artifacts in memory. */
+async function saved(m: tf.LayersModel): Promise<gt.io.TfjsArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await m.save(tf.io.withSaveHandler(async (x) => {
+    artifacts = x;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+  }));
+  return artifacts as unknown as gt.io.TfjsArtifacts;
+}
+
+const images = gt.data.loadMnist({ trainSize: 256, testSize: 64, seed: 3, shape: "image" });
+
+describe("a functional model built in TF.js", () => {
+  it("loads into gradtape, predicts what TF.js predicts, and fine-tunes one epoch", async () => {
+    const x = tf.input({ shape: [28, 28, 1], name: "img" });
+    const conv = tf.layers.conv2d({ filters: 6, kernelSize: 3, activation: "relu", name: "conv" }).apply(x) as tf.SymbolicTensor;
+    const bn = tf.layers.batchNormalization({ momentum: 0.5, name: "bn" }).apply(conv) as tf.SymbolicTensor;
+    const pooled = tf.layers.flatten({ name: "flat_conv" }).apply(tf.layers.maxPooling2d({ poolSize: 4, name: "pool" }).apply(bn)) as tf.SymbolicTensor;
+    const direct = tf.layers.dense({ units: 16, activation: "relu", name: "direct" }).apply(tf.layers.flatten({ name: "flat_img" }).apply(x)) as tf.SymbolicTensor;
+    const h = tf.layers.dense({ units: 16, activation: "relu", name: "h" }).apply(pooled) as tf.SymbolicTensor;
+    const joined = tf.layers.concatenate({ name: "join" }).apply([tf.layers.add({ name: "plus" }).apply([h, direct]) as tf.SymbolicTensor, pooled]) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 10, activation: "softmax", name: "out" }).apply(joined) as tf.SymbolicTensor;
+    const tfModel = tf.model({ inputs: x, outputs: out, name: "tf_functional" });
+    const bnLayer = tfModel.getLayer("bn");
+    const [gamma, beta] = bnLayer.getWeights();
+    bnLayer.setWeights([gamma, beta, tf.randomNormal([6], 0, 0.3, "float32", 1), tf.randomUniform([6], 0.5, 2, "float32", 2)]);
+    const artifacts = await saved(tfModel);
+
+    const model = gt.io.fromTfjs(artifacts);
+    expect(model.layers.map((l) => l.className)).toEqual(["InputLayer", "Conv2D", "BatchNormalization", "MaxPooling2D", "Flatten", "Flatten", "Dense", "Dense", "Add", "Concatenate", "Dense"]);
+    expect(model.nonTrainableWeights.map((v) => v.name)).toEqual(["bn/movingMean", "bn/movingVariance"]);
+    const tx = images.test.x;
+    const tfOut = tf.tidy(() => (tfModel.predict(tf.tensor(Array.from(tx.data()), tx.shape.slice())) as tf.Tensor).dataSync());
+    const diff = maxDiff(model.predict(tx).data(), tfOut);
+    console.log(`tf.model CNN in gradtape: max |gradtape - tfjs| = ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(1e-5);
+
+    model.compile({ optimizer: new gt.optim.SGD({ learningRate: 0.05, momentum: 0.9 }), loss: "sparseCategoricalCrossentropy" });
+    const before = model.evaluate(images.train.x, images.train.y).loss;
+    await model.fit(images.train.x, images.train.y, { epochs: 1, batchSize: 32, seed: 0, verbose: 0 });
+    const after = model.evaluate(images.train.x, images.train.y).loss;
+    console.log(`fine-tuned one epoch: loss ${before.toFixed(3)} -> ${after.toFixed(3)}`);
+    expect(after).toBeLessThan(before * 0.8);
+    tfModel.dispose();
+  });
+});
+
+class Doubler extends gt.layers.Layer {
+  constructor() {
+    super({}, "doubler");
+  }
+  override get className(): string {
+    return "Doubler";
+  }
+  call(x: gt.Tensor): gt.Tensor {
+    return x.mul(2);
+  }
+}
+
+describe("functional models toTfjs cannot express", () => {
+  it("fail naming the layer and its class", () => {
+    const x = gt.input({ shape: [3], name: "x" });
+    const model = gt.model({ inputs: x, outputs: new Doubler().apply(gt.layers.dense({ units: 2, name: "d" }).apply(x)) });
+    expect(() => gt.io.toTfjs(model)).toThrow(/toTfjs: layer 'doubler' \(Doubler\) has no TF.js counterpart here; convertible layers: InputLayer, Add/);
+  });
+});

@@ -93,7 +93,7 @@ export const TO_TFJS = ["InputLayer", "Add", "Subtract", "Multiply", "Average", 
  * const tfModel = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
  * ```
  */
-export function toTfjs(model: Model): TfjsArtifacts {
+export function toTfjs(model: Model<ModelOutput>): TfjsArtifacts {
   const inputShape = model.inputShape;
   if (!model.built || inputShape === undefined) {
     throw new Error(`toTfjs: the model ${model.name} is not built yet, so its shapes are unknown; give the first layer an inputShape or call model.build([null, ...])`);
