@@ -84,7 +84,7 @@ describe("functional models with several inputs, outputs and a shared layer", ()
     // The shared layer is one layer with two nodes in TF.js too.
     expect(tfModel.getLayer("enc").inboundNodes.length).toBe(2);
 
-    const back = gt.io.fromTfjs(a) as gt.Model<gt.Tensor[]>;
+    const back = gt.io.fromTfjs(a) as unknown as gt.Model<gt.Tensor[]>;
     expect(back.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
     const [backScore, backProbs] = back.predict([xb, xa]);
     const backDiff = Math.max(maxDiff(backScore.data(), wantScore.data()), maxDiff(backProbs.data(), wantProbs.data()));
