@@ -161,3 +161,33 @@ describe("functional models toTfjs cannot express", () => {
     expect(() => gt.io.toTfjs(model)).toThrow(/toTfjs: layer 'doubler' \(Doubler\) has no TF.js counterpart here; convertible layers: InputLayer, Add/);
   });
 });
+
+describe("a functional CNN made in gradtape", () => {
+  it("predicts the same digits in TF.js and comes back unchanged", async () => {
+    const x = gt.input({ shape: [28, 28, 1], name: "img" });
+    const c = gt.layers.conv2d({ filters: 8, kernelSize: 3, padding: "same", seed: 1, name: "c1" }).apply(x);
+    const n = gt.layers.relu({ name: "r1" }).apply(gt.layers.batchNormalization({ momentum: 0.5, name: "bn1" }).apply(c));
+    const p = gt.layers.maxPooling2d({ poolSize: 2, name: "p1" }).apply(n);
+    const skip = gt.layers.averagePooling2d({ poolSize: 2, name: "p_skip" }).apply(x);
+    const both = gt.layers.concatenate({ name: "both" }).apply([p, skip]);
+    const f = gt.layers.flatten({ name: "flat" }).apply(gt.layers.maxPooling2d({ poolSize: 2, name: "p2" }).apply(both));
+    const out = gt.layers.dense({ units: 10, activation: "softmax", seed: 2, name: "out" }).apply(f);
+    const model = gt.model({ inputs: x, outputs: out, name: "fn_cnn" });
+    // One epoch moves the weights and the moving statistics away from their initial values.
+    model.compile({ optimizer: new gt.optim.SGD({ learningRate: 0.05, momentum: 0.9 }), loss: "sparseCategoricalCrossentropy" });
+    await model.fit(images.train.x, images.train.y, { epochs: 1, batchSize: 64, seed: 0, verbose: 0 });
+    const tx = images.test.x;
+    const want = model.predict(tx).data();
+    const a = gt.io.toTfjs(model);
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory(a.modelTopology, a.weightSpecs, a.weightData as ArrayBuffer));
+    const got = tf.tidy(() => (tfModel.predict(tf.tensor(Array.from(tx.data()), tx.shape.slice())) as tf.Tensor).dataSync());
+    const tfDiff = maxDiff(got, want);
+    const back = gt.io.fromTfjs(await saved(tfModel));
+    const backDiff = maxDiff(back.predict(tx).data(), want);
+    console.log(`functional CNN: ${(a.weightData as ArrayBuffer).byteLength} weight bytes, max |tfjs - gradtape| = ${tfDiff.toExponential(2)}, back through tf.model.save ${backDiff.toExponential(2)}`);
+    expect(tfDiff).toBeLessThanOrEqual(1e-5);
+    expect(backDiff).toBeLessThanOrEqual(1e-5);
+    expect(back.nonTrainableWeights.map((v) => v.name)).toEqual(["bn1/movingMean", "bn1/movingVariance"]);
+    tfModel.dispose();
+  });
+});
