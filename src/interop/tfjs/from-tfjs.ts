@@ -195,6 +195,20 @@ function functionalModel(config: unknown): Model {
     const inboundNodes = nodes.map((node, k) => list(WHERE, `layer '${layerName}' inbound_nodes[${k}]`, node).map((r, j) => tensorRef(`layer '${layerName}' inbound_nodes[${k}][${j}]`, r)));
     return { className: spec.class_name, config: { name: layerName }, inboundNodes };
   });
+  // A ZeroPadding2D applied once whose only use is one application of a Conv2D (what toTfjs
+  // writes for explicit padding) folds into that convolution: the conv takes the padding's input.
+  const paddingOf = new Map<string, Padding>();
+  const kept = entries.filter((e) => {
+    if (e.className !== "ZeroPadding2D" || e.inboundNodes.length !== 1) return true;
+    const uses = entries.filter((o) => o.inboundNodes.some((node) => node.some((r) => r[0] === e.config.name)));
+    const conv = uses[0];
+    if (uses.length !== 1 || conv.className !== "Conv2D" || conv.inboundNodes.length !== 1 || conv.inboundNodes[0].length !== 1) return true;
+    const spec = byName.get(e.config.name) as KerasLayerSpec;
+    channelsLast(e.config.name, spec.config);
+    paddingOf.set(conv.config.name, zeroPadding(spec.config.padding ?? 1));
+    conv.inboundNodes = e.inboundNodes;
+    return false;
+  });
   const make = (entry: { config: { name: string } }) => {
     const spec = byName.get(entry.config.name) as KerasLayerSpec;
     if (spec.class_name === "InputLayer") {
@@ -203,12 +217,12 @@ function functionalModel(config: unknown): Model {
       if (shape === undefined) throw new ModelFormatError(`${WHERE}: the InputLayer '${entry.config.name}' states no batch_input_shape`);
       return new InputLayer({ name: entry.config.name, shape });
     }
-    if (spec.class_name === "ZeroPadding2D") throw new ModelFormatError(`${WHERE}: layer '${entry.config.name}' is a ZeroPadding2D in a functional model; gradtape folds zero padding into a Conv2D in sequential models only`);
-    return makeLayer(spec, undefined, undefined);
+    if (spec.class_name === "ZeroPadding2D") throw new ModelFormatError(`${WHERE}: layer '${entry.config.name}' is a ZeroPadding2D in a functional model that does not feed one Conv2D alone; gradtape folds zero padding into a following Conv2D only`);
+    return makeLayer(spec, undefined, paddingOf.get(entry.config.name));
   };
   const spec: FunctionalConfig = {
     className: "Functional",
-    config: { name: name ?? "model", layers: entries, inputLayers: refList("modelTopology.config.input_layers", c.input_layers), outputLayers: refList("modelTopology.config.output_layers", c.output_layers) },
+    config: { name: name ?? "model", layers: kept, inputLayers: refList("modelTopology.config.input_layers", c.input_layers), outputLayers: refList("modelTopology.config.output_layers", c.output_layers) },
   };
   return functionalFromConfig(spec, make, WHERE) as unknown as Model;
 }
