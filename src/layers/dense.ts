@@ -7,7 +7,7 @@ import type { Tensor, Variable } from "../tensor/tensor.js";
 import { cast } from "../ops/lift.js";
 import { isFusedActivation, matMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
-import { activationName, getActivation, type ActivationName } from "./activations.js";
+import { resolveActivation, savedActivationName, type ActivationSpec, type ResolvedActivation } from "./activations.js";
 import { initializerOf, type InitializerSpec } from "./initializers.js";
 import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkLayerInput, checkLayerShape, checkOptions, positiveInteger } from "./options.js";
@@ -17,7 +17,7 @@ export interface DenseOptions extends LayerOptions {
   /** The number of outputs. */
   units: number;
   /** Applied to the output (default `'linear'`: none). */
-  activation?: ActivationName;
+  activation?: ActivationSpec;
   /** Whether to add a bias (default true). */
   useBias?: boolean;
   /** Initializer of the kernel (default `'glorotUniform'`). */
@@ -37,8 +37,8 @@ const KNOWN = ["units", "activation", "useBias", "kernelInitializer", "biasIniti
 export class Dense extends Layer {
   /** The number of outputs. */
   readonly units: number;
-  /** The activation's name. */
-  readonly activation: ActivationName;
+  /** The activation's name (built in or registered), or an unregistered function's own name. */
+  readonly activation: string;
   /** Whether the layer adds a bias. */
   readonly useBias: boolean;
   /** The kernel's initializer. */
@@ -52,6 +52,7 @@ export class Dense extends Layer {
   /** `[units]`, once built (when `useBias`). */
   bias: Variable | undefined;
   private readonly activationFn: (x: Tensor) => Tensor;
+  private readonly resolvedActivation: ResolvedActivation;
 
   /** @throws Error for a missing or invalid `units`, an unknown option, activation or initializer. */
   constructor(options: DenseOptions) {
@@ -64,8 +65,9 @@ export class Dense extends Layer {
     initializerOf("dense", biasInitializer);
     super(options, "dense");
     this.units = options.units;
-    this.activation = activationName(options.activation ?? "linear");
-    this.activationFn = getActivation(this.activation);
+    this.resolvedActivation = resolveActivation(options.activation, "linear");
+    this.activation = this.resolvedActivation.name;
+    this.activationFn = this.resolvedActivation.fn;
     this.useBias = options.useBias ?? true;
     if (typeof this.useBias !== "boolean") throw new Error(`${this.name}: useBias must be true or false, got ${JSON.stringify(options.useBias)}`);
     this.kernelInitializer = kernelInitializer;
@@ -110,9 +112,10 @@ export class Dense extends Layer {
   }
 
   override getConfig(): LayerConfig["config"] {
+    const activation = savedActivationName(this.name, "activation", this.resolvedActivation);
     const config = {
       ...super.getConfig(),
-      units: this.units, activation: this.activation, useBias: this.useBias,
+      units: this.units, activation, useBias: this.useBias,
       kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer,
     };
     return this.seed === undefined ? config : { ...config, seed: this.seed };

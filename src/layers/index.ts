@@ -18,8 +18,8 @@
 export { Layer, type LayerOptions, type LayerConfig, type LayerShape, type CallOptions, type AddWeightOptions } from "./layer.js";
 export { Dense, dense, type DenseOptions } from "./dense.js";
 export {
-  Activation, activation, relu, sigmoid, tanh, softmax, leakyRelu, getActivation, ACTIVATION_NAMES,
-  type ActivationName, type ActivationParams, type ActivationLayerOptions,
+  Activation, activation, relu, sigmoid, tanh, softmax, leakyRelu, getActivation, registerActivation, ACTIVATION_NAMES,
+  type ActivationName, type ActivationFunction, type ActivationSpec, type ActivationParams, type ActivationLayerOptions,
 } from "./activations.js";
 export { Dropout, dropout, type DropoutOptions } from "./dropout.js";
 export { Flatten, flatten } from "./flatten.js";

@@ -17,7 +17,7 @@ import { add, div, mul, sqrt, sub } from "../../ops/arithmetic.js";
 import { transpose } from "../../ops/shape.js";
 import { windowGeometry, type Padding } from "../../kernels/conv/geometry.js";
 import type { Layer, LayerShape } from "../../layers/layer.js";
-import { Activation, type ActivationName, type ActivationParams } from "../../layers/activations.js";
+import { Activation, builtInActivationOf, type ActivationName, type ActivationParams } from "../../layers/activations.js";
 import { BatchNormalization } from "../../layers/batch-normalization.js";
 import { Conv2D } from "../../layers/conv2d.js";
 import { Dense } from "../../layers/dense.js";
@@ -155,7 +155,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
   const scope = layer.name;
   const out = (name: string, nchw: boolean): OnnxValue => ({ name, nchw, shape: layer.computeOutputShape(v.shape) });
   if (layer instanceof Dropout) return v;
-  if (layer instanceof Activation) return activationNode(g, scope, v, layer.activation, layer.params);
+  if (layer instanceof Activation) return activationNode(g, scope, v, builtInActivationOf("toONNX", layer, layer.activation), layer.params);
   if (layer instanceof Dense) {
     const x = g.toNhwc(v, scope);
     const kernel = g.weight(`${scope}/kernel`, layer.kernel as Tensor);
@@ -166,7 +166,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
       y = g.node("MatMul", scope, [x.name, kernel]);
       if (bias !== undefined) y = g.node("Add", scope, [y, bias]);
     }
-    return activationNode(g, scope, out(y, false), layer.activation);
+    return activationNode(g, scope, out(y, false), builtInActivationOf("toONNX", layer, layer.activation));
   }
   if (layer instanceof Conv2D) {
     const x = g.toNchw(v, scope);
@@ -177,7 +177,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
       kernel_shape: { ints: layer.kernelSize }, strides: { ints: layer.strides }, dilations: { ints: layer.dilationRate },
       pads: { ints: pads(scope, v.shape, layer.kernelSize, layer.strides, layer.dilationRate, layer.padding) },
     });
-    return activationNode(g, scope, out(y, true), layer.activation);
+    return activationNode(g, scope, out(y, true), builtInActivationOf("toONNX", layer, layer.activation));
   }
   if (layer instanceof MaxPooling2D || layer instanceof AveragePooling2D) {
     const x = g.toNchw(v, scope);

@@ -16,7 +16,7 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { concat, reshape, transpose } from "../../ops/shape.js";
 import { split } from "../../ops/stacking.js";
 import { ones, zeros } from "../../tensor/create.js";
-import type { ActivationName } from "../../layers/activations.js";
+import { builtInActivationOf, type ActivationName } from "../../layers/activations.js";
 import type { Layer } from "../../layers/layer.js";
 import { Embedding } from "../../layers/embedding.js";
 import { LayerNormalization } from "../../layers/layer-normalization.js";
@@ -50,7 +50,7 @@ function recurrent(layer: SimpleRNN | LSTM, v: OnnxValue, g: OnnxGraphBuilder): 
   const scope = layer.name;
   const gates = layer instanceof LSTM ? 4 : 1;
   const activations = layer instanceof LSTM ? [layer.recurrentActivation, layer.activation, layer.activation] : [layer.activation];
-  const names = activations.map((a) => recurrentActivation(layer, a));
+  const names = activations.map((a) => recurrentActivation(layer, builtInActivationOf("toONNX", layer, a)));
   let x = v.name;
   if (layer.goBackwards) {
     // Steps of -1 from the last index; ends below -time are clamped to "before the first".

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Layer, LayerOptions } from "../../layers/layer.js";
-import type { ActivationName } from "../../layers/activations.js";
+import { builtInActivationOf, type ActivationName } from "../../layers/activations.js";
 import { Embedding, embedding } from "../../layers/embedding.js";
 import { LayerNormalization, layerNormalization } from "../../layers/layer-normalization.js";
 import { LSTM, lstm } from "../../layers/lstm.js";
@@ -32,11 +32,11 @@ export function sequenceLayerSpec(layer: Layer, base: Record<string, unknown>): 
   }
   if (layer instanceof SimpleRNN || layer instanceof LSTM) {
     const config: Record<string, unknown> = {
-      ...base, units: layer.units, activation: kerasActivation(layer, layer.activation), use_bias: layer.useBias, return_sequences: layer.returnSequences,
+      ...base, units: layer.units, activation: kerasActivation(layer, builtInActivationOf("toTfjs", layer, layer.activation)), use_bias: layer.useBias, return_sequences: layer.returnSequences,
       return_state: false, go_backwards: layer.goBackwards, stateful: false, unroll: false, dropout: 0, recurrent_dropout: 0,
     };
     // TF.js' default recurrent activation is the hard sigmoid, so gradtape's sigmoid is always written.
-    if (layer instanceof LSTM) Object.assign(config, { recurrent_activation: kerasActivation(layer, layer.recurrentActivation), unit_forget_bias: layer.unitForgetBias });
+    if (layer instanceof LSTM) Object.assign(config, { recurrent_activation: kerasActivation(layer, builtInActivationOf("toTfjs", layer, layer.recurrentActivation)), unit_forget_bias: layer.unitForgetBias });
     return { class_name: layer.className, config };
   }
   return undefined;

@@ -6,7 +6,7 @@
  */
 import type { Layer } from "../../layers/layer.js";
 import { checkModel, type Model, type ModelOutput } from "../../layers/model.js";
-import { Activation, type ActivationName } from "../../layers/activations.js";
+import { Activation, builtInActivationOf, type ActivationName } from "../../layers/activations.js";
 import { BatchNormalization } from "../../layers/batch-normalization.js";
 import { Conv2D } from "../../layers/conv2d.js";
 import { Dense } from "../../layers/dense.js";
@@ -24,12 +24,12 @@ import { TFJS_WEIGHT_NAMES, type KerasLayerSpec, type TfjsArtifacts, type TfjsWe
 const CHANNELS_LAST = { data_format: "channels_last" };
 
 /** The Keras activation for a fused one; TF.js has no `leakyRelu` string, so that one becomes a layer. */
-function fusedActivation(a: ActivationName): string {
+function fusedActivation(a: string): string {
   return a === "leakyRelu" ? "linear" : a;
 }
 
 /** A LeakyReLU layer after a dense or conv layer whose activation was leakyRelu. */
-function leakyAfter(layer: Layer, activation: ActivationName): KerasLayerSpec[] {
+function leakyAfter(layer: Layer, activation: string): KerasLayerSpec[] {
   return activation === "leakyRelu" ? [{ class_name: "LeakyReLU", config: { name: `${layer.name}_leaky_relu`, alpha: 0.2, trainable: true, dtype: "float32" } }] : [];
 }
 
@@ -43,7 +43,7 @@ function layerSpecs(layer: Layer): KerasLayerSpec[] {
   if (layer instanceof Concatenate) return [{ class_name: "Concatenate", config: { ...base, axis: layer.axis } }];
   if ([Add, Subtract, Multiply, Average, Maximum, Minimum].some((cls) => layer instanceof cls)) return [{ class_name: layer.className, config: base }];
   if (layer instanceof Dense) {
-    return [{ class_name: "Dense", config: { ...base, units: layer.units, activation: fusedActivation(layer.activation), use_bias: layer.useBias } }, ...leakyAfter(layer, layer.activation)];
+    return [{ class_name: "Dense", config: { ...base, units: layer.units, activation: fusedActivation(builtInActivationOf("toTfjs", layer, layer.activation)), use_bias: layer.useBias } }, ...leakyAfter(layer, layer.activation)];
   }
   if (layer instanceof Conv2D) {
     const explicit = typeof layer.padding !== "string";
@@ -52,7 +52,7 @@ function layerSpecs(layer: Layer): KerasLayerSpec[] {
       : [];
     const conv = {
       ...base, ...CHANNELS_LAST, filters: layer.filters, kernel_size: layer.kernelSize.slice(), strides: layer.strides.slice(),
-      padding: explicit ? "valid" : layer.padding, dilation_rate: layer.dilationRate.slice(), activation: fusedActivation(layer.activation), use_bias: layer.useBias,
+      padding: explicit ? "valid" : layer.padding, dilation_rate: layer.dilationRate.slice(), activation: fusedActivation(builtInActivationOf("toTfjs", layer, layer.activation)), use_bias: layer.useBias,
     };
     return [...pad, { class_name: "Conv2D", config: conv }, ...leakyAfter(layer, layer.activation)];
   }
