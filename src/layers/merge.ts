@@ -111,6 +111,7 @@ export abstract class ElementwiseMerge extends Merge {
     private readonly layerClass: string,
     private readonly op: (a: Tensor, b: Tensor) => Tensor,
   ) {
+    refuseAbstract(new.target, ElementwiseMerge, "use gt.layers.add, subtract, multiply, average, maximum or minimum, or extend it");
     super(options, kind);
   }
 
