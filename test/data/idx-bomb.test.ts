@@ -73,3 +73,33 @@ describe("gzip bombs are stopped at the size the IDX header declares", () => {
     expect(() => parseIdx(gzipSync(claim))).toThrow(/ends at byte offset \d+, and \d+ compressed bytes inflate to at most \d+/);
   });
 });
+
+describe("loadMnist with a gzip bomb", () => {
+  it("a 0.9 MB gzip declaring 47 MB that inflates to 900 MiB is refused, naming the file, within ~60 MB", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { loadMnist } = await import("../../src/data/mnist.js");
+    const dir = mkdtempSync(join(tmpdir(), "gt-bomb-"));
+    try {
+      const gz = bomb(900);
+      expect(gz.length).toBeLessThan(1 * MiB);
+      writeFileSync(join(dir, "train-images-idx3-ubyte.gz"), gz);
+      let message = "";
+      const grew = growth(() => {
+        try {
+          loadMnist({ dir });
+        } catch (e) {
+          message = (e as Error).message;
+        }
+      });
+      console.log(`loadMnist, 900 MiB bomb (${gz.length} bytes): rss +${(grew.rss / MiB).toFixed(1)} MiB, arrayBuffers +${(grew.arrayBuffers / MiB).toFixed(1)} MiB`);
+      expect(message).toContain(`loadMnist: ${join(dir, "train-images-idx3-ubyte.gz")}: IDX: the header declares [60000, 28, 28] uint8, 47040016 bytes`);
+      expect(message).toMatch(/tried to inflate to more than 47105552 bytes/);
+      expect(grew.rss).toBeLessThan(60 * 1e6);
+      expect(grew.arrayBuffers).toBeLessThan(60 * 1e6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
