@@ -1,6 +1,13 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // Tests import examples/ modules (which import "gradtape") beside src/: one gradtape, src/,
+    // so that a Model built by an example is the Model src/ knows. tsconfig.json's paths say the
+    // same to the typechecker. Compiled examples and the guides still run against dist/.
+    alias: { gradtape: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+  },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,

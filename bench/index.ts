@@ -8,7 +8,8 @@
  *   npm run bench -- --runs=3     repeat and report the median of each cell
  *   npm run bench -- --only=cnn   just the CNN rows (gradtape, TF.js cpu, TF.js wasm)
  *
- * PyTorch joins on one thread (column pytorch-1t) when python3 can import torch.
+ * PyTorch joins on one thread (column pytorch-1t) and, for W1 and W2, on two (pytorch-2t, rows
+ * "… (2 threads)" next to gradtape on two threads) when python3 can import torch.
  */
 import * as gt from 'gradtape';
 import { runInChild } from './child.js';
@@ -19,7 +20,7 @@ import {
 import { defaultThreads, matmulGradtape, trainGradtape } from './gradtape.js';
 import { runTfjsSuite } from './peers/tfjs.js';
 import { runCnnSuite } from './cnn-suite.js';
-import { runTorchSuite, TORCH } from './torch-suite.js';
+import { runTorchSuite, TORCH, TORCH2, twoThreads } from './torch-suite.js';
 
 const args = (() => {
   try {
@@ -54,11 +55,14 @@ async function train1(wl: MlpWorkload, threads?: number) {
 async function gradtapeSuite(): Promise<Measurement[]> {
   const out: Measurement[] = [];
   const threads = defaultThreads();
+  // One thread against PyTorch's one, then two against its two (OpenMP), alternately.
   for (const wl of [W1, W2]) {
-    const r = await train1(wl);
-    const sps = (wl.batchSize * 1000) / median(r.msPerStep);
-    log(`gradtape ${wl.name}: ${sps.toFixed(0)} samples/s, final loss ${r.finalLoss.toFixed(4)}`);
-    out.push({ workload: wl.name, ...METRIC.train, values: { gradtape: sps } });
+    for (const t of [1, 2]) {
+      const r = await train1(wl, t);
+      const sps = (wl.batchSize * 1000) / median(r.msPerStep);
+      log(`gradtape ${wl.name} (${t} thread${t === 1 ? '' : 's'}): ${sps.toFixed(0)} samples/s, final loss ${r.finalLoss.toFixed(4)}`);
+      out.push({ workload: t === 1 ? wl.name : twoThreads(wl.name), ...METRIC.train, values: { gradtape: sps } });
+    }
   }
   for (const [m, k, nn] of MATMUL_SHAPES) {
     const repeats = Math.max(5, Math.min(args.quick ? 10 : 60, Math.round((args.quick ? 300 : 2000) / ((2 * m * k * nn) / 25e6))));
@@ -138,5 +142,5 @@ for (let run = 0; run < args.runs; run++) {
 const measurements = medianOf(runs);
 printReport(
   { meta: { ...machineMeta(), gradtapeThreads: defaultThreads(), runs: args.runs, data: `${n} bundled MNIST training digits` }, measurements },
-  ['gradtape', 'tfjs-cpu', 'tfjs-wasm', TORCH], args,
+  ['gradtape', 'tfjs-cpu', 'tfjs-wasm', TORCH, TORCH2], args,
 );

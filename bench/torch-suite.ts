@@ -1,12 +1,19 @@
 /**
- * The PyTorch column of `npm run bench` (one thread): W1, W2 and the CNN from the same initial
- * weights and batches as gradtape's rows, or a note saying why the peer was skipped.
+ * The PyTorch columns of `npm run bench`: W1, W2 and the CNN on one thread, and W1 and W2 on two
+ * (rows named "… (2 threads)"), from the same initial weights and batches as gradtape's rows, or a
+ * note saying why the peer was skipped. Two threads are PyTorch's OpenMP threads (Debian's build;
+ * `torch.__config__.parallel_info()` says which), the peer to compare gradtape's two threads with:
+ * an OpenBLAS pthreads build spin-waits and runs 2-40× slower on two threads of a 2-core machine.
  */
 import { CNN_BATCH, CNN_LEARNING_RATE, CNN_MOMENTUM, CNN_NAME, CNN_SHAPES, cnnInitialWeights } from './cnn.js';
 import { glorotUniformWeights, LEARNING_RATE, makeBatchOrder, median, METRIC, MOMENTUM, type Measurement, type MlpWorkload } from './harness.js';
 import { runTorch, torchUnavailable, type TorchJob } from './peers/pytorch.js';
 
 export const TORCH = 'pytorch-1t';
+export const TORCH2 = 'pytorch-2t';
+
+/** The workload name of a row measured on two threads. */
+export const twoThreads = (workload: string): string => `${workload} (2 threads)`;
 
 export interface TorchSuiteOptions {
   images: Float32Array;
@@ -40,10 +47,15 @@ export function runTorchSuite(o: TorchSuiteOptions): Measurement[] {
       batchOrder: makeBatchOrder(n, CNN_BATCH, o.cnn.steps, o.seed),
     });
   }
-  const { version, results } = runTorch(o.images, o.labels, jobs, 1);
-  return results.map((r, i) => {
-    const sps = (jobs[i]!.batchSize * 1000) / median(r.msPerStep);
-    o.log(`PyTorch ${version} (1 thread) ${r.name}: ${sps.toFixed(0)} samples/s, final loss ${r.losses.at(-1)!.toFixed(4)}`);
-    return { workload: r.name, ...METRIC.train, values: { [TORCH]: sps } };
-  });
+  const rowsOf = (threads: 1 | 2, list: TorchJob[]): Measurement[] => {
+    const { version, results } = runTorch(o.images, o.labels, list, threads);
+    return results.map((r, i) => {
+      const sps = (list[i]!.batchSize * 1000) / median(r.msPerStep);
+      o.log(`PyTorch ${version} (${threads} thread${threads === 1 ? '' : 's'}) ${r.name}: ${sps.toFixed(0)} samples/s, final loss ${r.losses.at(-1)!.toFixed(4)}`);
+      return threads === 1
+        ? { workload: r.name, ...METRIC.train, values: { [TORCH]: sps } }
+        : { workload: twoThreads(r.name), ...METRIC.train, values: { [TORCH2]: sps } };
+    });
+  };
+  return [...rowsOf(1, jobs), ...rowsOf(2, jobs.filter((j) => j.kind === 'mlp'))];
 }

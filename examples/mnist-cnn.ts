@@ -6,27 +6,12 @@
  */
 import * as gt from "gradtape";
 import { quick, writeOutput } from "./common.js";
+import { mnistCnn } from "./mnist-cnn-network.js";
 
 const { train, test } = gt.data.loadMnist({ shape: "image", ...(quick ? { trainSize: 1000, testSize: 500 } : {}) });
 console.log(`MNIST: ${train.x.shape[0]} training digits, ${test.x.shape[0]} held out, as [n, 28, 28, 1] images`);
 
-const model = gt.sequential([
-  // Convolution, pooling, then normalization and relu: normalizing after the pooling touches a
-  // quarter of the values, and normalizing before relu keeps filters from dying early.
-  gt.layers.conv2d({ filters: 32, kernelSize: 3, inputShape: [28, 28, 1], seed: 1 }),
-  gt.layers.maxPooling2d({ poolSize: 2 }),
-  gt.layers.batchNormalization({ momentum: 0.9 }),
-  gt.layers.relu(),
-  gt.layers.conv2d({ filters: 64, kernelSize: 3, seed: 2 }),
-  gt.layers.maxPooling2d({ poolSize: 2 }),
-  gt.layers.batchNormalization({ momentum: 0.9 }),
-  gt.layers.relu(),
-  gt.layers.flatten(),
-  gt.layers.dropout({ rate: 0.25, seed: 3 }),
-  gt.layers.dense({ units: 128, activation: "relu", seed: 4 }),
-  gt.layers.dropout({ rate: 0.25, seed: 5 }),
-  gt.layers.dense({ units: 10, activation: "softmax", seed: 6 }),
-]);
+const model = mnistCnn();
 model.summary();
 
 model.compile({

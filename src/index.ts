@@ -56,7 +56,7 @@ export { sequential, Model, type ModelOptions, type PredictOptions, type ModelIn
 export { model, Functional, type FunctionalOptions } from "./layers/functional.js";
 export { input } from "./layers/input-layer.js";
 export { SymbolicTensor, type InputOptions } from "./layers/symbolic.js";
-export * as initializers from "./layers/initializers.js";
+export * as initializers from "./layers/initializers-namespace.js";
 export * as callbacks from "./training/callbacks.js";
 export {
   trainStep, History, NonFiniteLossError,

@@ -3,6 +3,7 @@
  * recorded (`gt.plot.tapeGraph`), with the values and gradients the tape computed.
  */
 import * as gt from "gradtape";
+import { micrograd as microgradExpression } from "../../examples/micrograd.js";
 import { byId, el, formatValue, type Store } from "./dom.js";
 import { TAPE_EXAMPLE_IDS, type Settings } from "./settings.js";
 
@@ -14,23 +15,9 @@ interface Recorded {
   note: string;
 }
 
-/** micrograd's README expression, op for op; micrograd prints g 24.7041, a.grad 138.8338, b.grad 645.5773. */
+/** micrograd's README expression (examples/micrograd.ts), with its gradient. */
 function micrograd(): Recorded {
-  const a = gt.tensor(-4, [], "float64");
-  const b = gt.tensor(2, [], "float64");
-  const tape = new gt.GradientTape();
-  tape.watch([a, b]);
-  const g = tape.record(() => {
-    let c = a.add(b);
-    let d = a.mul(b).add(b.pow(3));
-    c = c.add(c.add(1));
-    c = c.add(gt.add(1, c).add(a.neg()));
-    d = d.add(d.mul(2).add(b.add(a).relu()));
-    d = d.add(gt.mul(3, d).add(b.sub(a).relu()));
-    const e = c.sub(d);
-    const f = e.pow(2);
-    return f.div(2).add(gt.div(10, f));
-  });
+  const { a, b, g, tape } = microgradExpression();
   const [da, db] = tape.gradient(g, [a, b]);
   return {
     tape,

@@ -168,6 +168,7 @@ export class Dataset<T> implements Iterable<T> {
  * @example `gt.data.fromTensorSlices([images, labels])`
  */
 export function fromTensorSlices<E extends Element>(tensors: E): Dataset<E> {
+  if (tensors === null || typeof tensors !== "object") throw new Error(`fromTensorSlices: expected a tensor, a list of tensors or an object of tensors, got ${describe(tensors)}`);
   const list = elementTensors(tensors);
   if (list.length === 0) throw new Error("fromTensorSlices: expected at least one tensor");
   list.forEach(([key, t]) => {

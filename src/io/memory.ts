@@ -11,7 +11,7 @@ import { fmt, shapesEqual, sizeOf } from "../tensor/shape.js";
 import { describe } from "../tensor/tensor.js";
 import { withWeightSource } from "../layers/layer.js";
 import { Dropout } from "../layers/dropout.js";
-import { Model, type AnyModel, type ModelConfig } from "../layers/model.js";
+import { checkModel, Model, type AnyModel, type ModelConfig } from "../layers/model.js";
 import { modelFromConfig } from "../layers/serialize.js";
 import { checkOptions } from "../layers/options.js";
 import type { Optimizer } from "../optim/optimizer.js";
@@ -160,7 +160,7 @@ export function toMemory(model: AnyModel, options: ToMemoryOptions = {}): SavedM
 
 /** @internal {@link toMemory} with the caller's name in messages. */
 export function encode(where: string, model: AnyModel, options: ToMemoryOptions = {}): SavedModel {
-  if (!(model instanceof Model)) throw new Error(`${where}: expected a Model (from gt.sequential or gt.model), got ${describe(model)}`);
+  checkModel(where, model);
   const o = checkOptions(where, options, ["optimizer", "training"]);
   const architecture = model.getConfig();
   checkJsonable(where, "the model's config", architecture);

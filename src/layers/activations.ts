@@ -3,7 +3,8 @@
  * (`layers.relu()`, `layers.softmax()`, …).
  * @module
  */
-import type { Tensor } from "../tensor/tensor.js";
+import { describe, type Tensor } from "../tensor/tensor.js";
+import { requiredOptions } from "../util/options.js";
 import * as ops from "../ops/activations.js";
 import { Layer, type CallOptions, type LayerConfig, type LayerOptions } from "./layer.js";
 import { camelCase, checkOptions, LAYER_OPTIONS } from "./options.js";
@@ -31,26 +32,128 @@ const FUNCTIONS: Record<ActivationName, (x: Tensor, p: ActivationParams) => Tens
 /** The names {@link getActivation} knows. */
 export const ACTIVATION_NAMES = Object.keys(FUNCTIONS) as ActivationName[];
 
+/** A function used as a layer's activation: a tensor in, a tensor of the same shape out. */
+export type ActivationFunction = (x: Tensor) => Tensor;
+
 /**
- * The activation function of a name; Keras' snake_case (`'leaky_relu'`) is accepted too.
+ * What a layer's `activation` option takes, as Keras: a built-in name, a name given to
+ * {@link registerActivation}, or a function.
+ */
+export type ActivationSpec = ActivationName | (string & {}) | ActivationFunction;
+
+// Registered functions, by name and by identity: a layer given a registered function can be
+// saved under its name, and a saved name finds the function again when the model is loaded.
+const REGISTERED = new Map<string, ActivationFunction>();
+const REGISTERED_NAMES = new Map<ActivationFunction, string>();
+
+/**
+ * Registers `fn` as the activation `name`, so that layers given either can be saved and loaded
+ * (Keras' `custom_objects`, TF.js' `serialization.registerClass` for functions). Register it
+ * before loading a model that names it, too.
+ * @throws Error when `name` is empty or a built-in activation's, `fn` is not a function, or
+ * `name` is already registered to another function.
+ * @example
+ * ```ts
+ * const swish = (x: gt.Tensor) => gt.mul(x, gt.sigmoid(x));
+ * gt.layers.registerActivation("swish", swish);
+ * gt.layers.dense({ units: 8, activation: "swish" });  // or activation: swish
+ * ```
+ */
+export function registerActivation(name: string, fn: ActivationFunction): void {
+  if (typeof name !== "string" || name === "") throw new Error(`registerActivation: name must be a non-empty string, got ${name === "" ? '""' : describe(name)}`);
+  if (typeof fn !== "function") throw new Error(`registerActivation: fn must be a function (a tensor in, a tensor out), got ${describe(fn)}`);
+  if (Object.hasOwn(FUNCTIONS, camelCase(name))) throw new Error(`registerActivation: '${name}' is a built-in activation; choose another name`);
+  const before = REGISTERED.get(name);
+  if (before !== undefined && before !== fn) throw new Error(`registerActivation: '${name}' is already registered to another function`);
+  REGISTERED.set(name, fn);
+  REGISTERED_NAMES.set(fn, name);
+}
+
+function known(): string {
+  return [...ACTIVATION_NAMES, ...REGISTERED.keys()].join(", ");
+}
+
+/**
+ * The activation function of a name (built in or registered); Keras' snake_case
+ * (`'leaky_relu'`) is accepted too.
  * @throws Error listing the known names when `name` is unknown.
  * @example `gt.layers.getActivation('relu')(x)`
  */
 export function getActivation(name: string, params: ActivationParams = {}): (x: Tensor) => Tensor {
-  const key = typeof name === "string" ? camelCase(name) : undefined;
-  if (key === undefined || !Object.hasOwn(FUNCTIONS, key)) {
-    // JSON.stringify of a function is undefined: say what was given instead.
-    const given = typeof name === "function" ? "a function (activations are given by name here; wrap a function in a custom Layer)" : JSON.stringify(name) ?? String(name);
-    throw new Error(`unknown activation ${given}; known activations: ${ACTIVATION_NAMES.join(", ")}`);
-  }
-  const f = FUNCTIONS[key as ActivationName];
+  if (typeof name === "string" && REGISTERED.has(name)) return REGISTERED.get(name)!;
+  // Checked here, not only by the layers that call it, so that the message names getActivation.
+  if (!isActivationName(name)) throw new Error(`getActivation: ${unknownActivation(name)}`);
+  checkOptions("getActivation", params, ["alpha", "axis"]);
+  const f = FUNCTIONS[camelCase(name) as ActivationName];
   return (x) => f(x, params);
+}
+
+const isActivationName = (name: unknown): name is string => typeof name === "string" && Object.hasOwn(FUNCTIONS, camelCase(name));
+
+function unknownActivation(name: unknown): string {
+  // JSON.stringify of a function is undefined, of a tensor its buffer: say what was given instead.
+  const given = typeof name === "function" ? "a function"
+    : name !== null && typeof name === "object" && !Array.isArray(name) && Object.getPrototypeOf(name) !== Object.prototype ? describe(name)
+    : (JSON.stringify(name) ?? String(name)).slice(0, 80);
+  const hint = typeof name === "string" ? "; a function of your own can be registered under a name with gt.layers.registerActivation(name, fn)" : "";
+  return `unknown activation ${given}; known activations: ${known()}${hint}`;
 }
 
 /** @internal The canonical name of an activation (`'leaky_relu'` → `'leakyRelu'`), checked. */
 export function activationName(name: string): ActivationName {
-  getActivation(name);
+  if (!isActivationName(name)) throw new Error(unknownActivation(name));
   return camelCase(name) as ActivationName;
+}
+
+/** Whether `name` is one of the built-in activations (not a registered or unnamed function). */
+export function isBuiltInActivation(name: string): name is ActivationName {
+  return Object.hasOwn(FUNCTIONS, name);
+}
+
+/** @internal A layer's activation, resolved: the name it is saved under and the function it applies. */
+export interface ResolvedActivation {
+  /** The canonical built-in name, the registered name, or the function's own name. */
+  name: string;
+  fn: ActivationFunction;
+  /** False for a function that was not registered: such a layer cannot be saved. */
+  serializable: boolean;
+}
+
+/** @internal Resolves a layer's `activation` option (name, registered name or function). */
+export function resolveActivation(given: ActivationSpec | undefined, fallback: ActivationName): ResolvedActivation {
+  if (given === undefined) return { name: fallback, fn: getActivation(fallback), serializable: true };
+  if (typeof given === "function") {
+    const registered = REGISTERED_NAMES.get(given);
+    if (registered !== undefined) return { name: registered, fn: given, serializable: true };
+    return { name: given.name === "" ? "(anonymous function)" : given.name, fn: given, serializable: false };
+  }
+  const registered = REGISTERED.get(given);
+  if (registered !== undefined) return { name: given, fn: registered, serializable: true };
+  const name = activationName(given);
+  return { name, fn: getActivation(name), serializable: true };
+}
+
+/**
+ * @internal A layer's activation as a built-in name, for formats that know only those (ONNX,
+ * TF.js): a registered or unregistered function of the user's has no operator there.
+ */
+export function builtInActivationOf(where: string, layer: { name: string; className: string }, activation: string): ActivationName {
+  if (isBuiltInActivation(activation)) return activation;
+  throw new Error(`${where}: layer '${layer.name}' (${layer.className}) has the activation '${activation}', a function of its own, which the format cannot express; ` +
+    `use a built-in activation (${ACTIVATION_NAMES.join(", ")}) to export this model`);
+}
+
+/**
+ * @internal The name a layer's activation is saved under; a function registered after the layer
+ * was made counts as registered. Refuses (at save time) a function that was never registered.
+ */
+export function savedActivationName(layer: string, option: string, a: ResolvedActivation): string {
+  if (a.serializable) return a.name;
+  const registered = REGISTERED_NAMES.get(a.fn);
+  if (registered !== undefined) return registered;
+  throw new Error(
+    `layer '${layer}': its ${option} is a function (${a.name}) that was not registered, so the model cannot be saved; ` +
+    `call gt.layers.registerActivation("${a.name === "(anonymous function)" ? "myActivation" : a.name}", fn) before saving (and before loading the model)`);
 }
 
 const CLASS_NAMES: Record<ActivationName, string> = {
@@ -62,8 +165,8 @@ const PREFIXES: Record<ActivationName, string> = {
 
 /** Options of {@link activation}. */
 export interface ActivationLayerOptions extends LayerOptions, ActivationParams {
-  /** The activation to apply. */
-  activation: ActivationName;
+  /** The activation to apply: a built-in or registered name, or a function. */
+  activation: ActivationSpec;
 }
 
 /**
@@ -72,26 +175,29 @@ export interface ActivationLayerOptions extends LayerOptions, ActivationParams {
  * {@link activation}.
  */
 export class Activation extends Layer {
-  /** The activation's name. */
-  readonly activation: ActivationName;
+  /** The activation's name (built in or registered), or an unregistered function's own name. */
+  readonly activation: string;
   /** Its parameters (alpha, axis). */
   readonly params: ActivationParams;
   private readonly fn: (x: Tensor) => Tensor;
+  private readonly resolved: ResolvedActivation;
 
   /** @throws Error listing the known activations when the name is unknown. */
   constructor(options: ActivationLayerOptions) {
-    checkOptions("activation", options, ["activation", "alpha", "axis", ...LAYER_OPTIONS]);
-    const name = activationName(options.activation);
-    super(options, PREFIXES[name]);
-    this.activation = name;
+    requiredOptions("activation", options, ["activation", "alpha", "axis", ...LAYER_OPTIONS], "activation({ activation: 'relu' })");
+    const resolved = resolveActivation(options.activation, "linear");
+    const builtIn = isBuiltInActivation(resolved.name) ? resolved.name : undefined;
+    super(options, builtIn === undefined ? "activation" : PREFIXES[builtIn]);
+    this.activation = resolved.name;
+    this.resolved = resolved;
     this.params = {};
     if (options.alpha !== undefined) this.params.alpha = options.alpha;
     if (options.axis !== undefined) this.params.axis = options.axis;
-    this.fn = getActivation(name, this.params);
+    this.fn = builtIn === undefined ? resolved.fn : getActivation(builtIn, this.params);
   }
 
   override get className(): string {
-    return CLASS_NAMES[this.activation];
+    return isBuiltInActivation(this.activation) ? CLASS_NAMES[this.activation] : "Activation";
   }
 
   override call(x: Tensor, _options?: CallOptions): Tensor {
@@ -99,7 +205,7 @@ export class Activation extends Layer {
   }
 
   override getConfig(): LayerConfig["config"] {
-    return { ...super.getConfig(), activation: this.activation, ...this.params };
+    return { ...super.getConfig(), activation: savedActivationName(this.name, "activation", this.resolved), ...this.params };
   }
 }
 

@@ -13,7 +13,7 @@ import { cast } from "../ops/lift.js";
 import { moments } from "../ops/moments.js";
 import { batchNormTraining } from "../ops/batch-norm.js";
 import { reshape } from "../ops/shape.js";
-import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { initializerOf, type InitializerSpec } from "./initializers.js";
 import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions } from "./options.js";
 
@@ -96,7 +96,7 @@ export class BatchNormalization extends Layer {
       beta: options.betaInitializer ?? "zeros", gamma: options.gammaInitializer ?? "ones",
       movingMean: options.movingMeanInitializer ?? "zeros", movingVariance: options.movingVarianceInitializer ?? "ones",
     };
-    Object.values(this.initializers).forEach((spec) => getInitializer(spec));
+    Object.values(this.initializers).forEach((spec) => initializerOf(this.name, spec));
   }
 
   override get className(): string {

@@ -10,8 +10,8 @@ import type { Padding } from "../kernels/conv/geometry.js";
 import { cast } from "../ops/lift.js";
 import { fusedConv2d } from "../ops/convolution.js";
 import { isFusedActivation } from "../ops/fused.js";
-import { activationName, getActivation, type ActivationName } from "./activations.js";
-import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { resolveActivation, savedActivationName, type ActivationSpec, type ResolvedActivation } from "./activations.js";
+import { initializerOf, type InitializerSpec } from "./initializers.js";
 import { Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
 import { checkImageShape, pair, paddingOption, windowOutput } from "./window-options.js";
@@ -29,7 +29,7 @@ export interface Conv2DOptions extends LayerOptions {
   /** A number or `[h, w]` (default 1): how far apart the kernel's taps are. */
   dilationRate?: number | [number, number];
   /** Applied to the output (default `'linear'`); relu, sigmoid and tanh run inside the convolution's pass. */
-  activation?: ActivationName;
+  activation?: ActivationSpec;
   /** Whether to add a bias per filter (default true). */
   useBias?: boolean;
   /** Initializer of the kernel (default `'glorotUniform'`, fans `kh·kw·inChannels` and `kh·kw·filters`). */
@@ -54,8 +54,8 @@ export class Conv2D extends Layer {
   readonly padding: Padding;
   /** The distance between the kernel's taps, `[h, w]`. */
   readonly dilationRate: [number, number];
-  /** The activation's name. */
-  readonly activation: ActivationName;
+  /** The activation's name (built in or registered), or an unregistered function's own name. */
+  readonly activation: string;
   /** Whether the layer adds a bias. */
   readonly useBias: boolean;
   /** The kernel's initializer. */
@@ -69,6 +69,7 @@ export class Conv2D extends Layer {
   /** `[filters]`, once built (when `useBias`). */
   bias: Variable | undefined;
   private readonly activationFn: (x: Tensor) => Tensor;
+  private readonly resolvedActivation: ResolvedActivation;
 
   /** @throws Error for a missing or invalid `filters` or `kernelSize`, or an unknown option, activation or initializer. */
   constructor(options: Conv2DOptions) {
@@ -77,16 +78,17 @@ export class Conv2D extends Layer {
     positiveInteger("conv2d", "filters", options.filters);
     const kernelInitializer = options.kernelInitializer ?? "glorotUniform";
     const biasInitializer = options.biasInitializer ?? "zeros";
-    getInitializer(kernelInitializer);
-    getInitializer(biasInitializer);
+    initializerOf("conv2d", kernelInitializer);
+    initializerOf("conv2d", biasInitializer);
     super(options, "conv2d");
     this.filters = options.filters;
     this.kernelSize = pair(this.name, "kernelSize", options.kernelSize);
     this.strides = pair(this.name, "strides", options.strides ?? 1);
     this.dilationRate = pair(this.name, "dilationRate", options.dilationRate ?? 1);
     this.padding = paddingOption(this.name, options.padding);
-    this.activation = activationName(options.activation ?? "linear");
-    this.activationFn = getActivation(this.activation);
+    this.resolvedActivation = resolveActivation(options.activation, "linear");
+    this.activation = this.resolvedActivation.name;
+    this.activationFn = this.resolvedActivation.fn;
     this.useBias = options.useBias ?? true;
     if (typeof this.useBias !== "boolean") throw new Error(`${this.name}: useBias must be true or false, got ${JSON.stringify(options.useBias)}`);
     this.kernelInitializer = kernelInitializer;
@@ -131,11 +133,12 @@ export class Conv2D extends Layer {
   }
 
   override getConfig(): LayerConfig["config"] {
+    const activation = savedActivationName(this.name, "activation", this.resolvedActivation);
     const config = {
       ...super.getConfig(),
       filters: this.filters, kernelSize: this.kernelSize.slice(), strides: this.strides.slice(),
       padding: typeof this.padding === "string" ? this.padding : this.padding.map((p) => p.slice()),
-      dilationRate: this.dilationRate.slice(), activation: this.activation, useBias: this.useBias,
+      dilationRate: this.dilationRate.slice(), activation, useBias: this.useBias,
       kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer,
     };
     return this.seed === undefined ? config : { ...config, seed: this.seed };

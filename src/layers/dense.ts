@@ -7,17 +7,17 @@ import type { Tensor, Variable } from "../tensor/tensor.js";
 import { cast } from "../ops/lift.js";
 import { isFusedActivation, matMul } from "../ops/fused.js";
 import { reshape } from "../ops/shape.js";
-import { activationName, getActivation, type ActivationName } from "./activations.js";
-import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { resolveActivation, savedActivationName, type ActivationSpec, type ResolvedActivation } from "./activations.js";
+import { initializerOf, type InitializerSpec } from "./initializers.js";
 import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
-import { checkOptions, positiveInteger } from "./options.js";
+import { checkLayerInput, checkLayerShape, checkOptions, positiveInteger } from "./options.js";
 
 /** Options of {@link dense}. */
 export interface DenseOptions extends LayerOptions {
   /** The number of outputs. */
   units: number;
   /** Applied to the output (default `'linear'`: none). */
-  activation?: ActivationName;
+  activation?: ActivationSpec;
   /** Whether to add a bias (default true). */
   useBias?: boolean;
   /** Initializer of the kernel (default `'glorotUniform'`). */
@@ -37,8 +37,8 @@ const KNOWN = ["units", "activation", "useBias", "kernelInitializer", "biasIniti
 export class Dense extends Layer {
   /** The number of outputs. */
   readonly units: number;
-  /** The activation's name. */
-  readonly activation: ActivationName;
+  /** The activation's name (built in or registered), or an unregistered function's own name. */
+  readonly activation: string;
   /** Whether the layer adds a bias. */
   readonly useBias: boolean;
   /** The kernel's initializer. */
@@ -52,6 +52,7 @@ export class Dense extends Layer {
   /** `[units]`, once built (when `useBias`). */
   bias: Variable | undefined;
   private readonly activationFn: (x: Tensor) => Tensor;
+  private readonly resolvedActivation: ResolvedActivation;
 
   /** @throws Error for a missing or invalid `units`, an unknown option, activation or initializer. */
   constructor(options: DenseOptions) {
@@ -60,12 +61,13 @@ export class Dense extends Layer {
     positiveInteger("dense", "units", options.units);
     const kernelInitializer = options.kernelInitializer ?? "glorotUniform";
     const biasInitializer = options.biasInitializer ?? "zeros";
-    getInitializer(kernelInitializer);
-    getInitializer(biasInitializer);
+    initializerOf("dense", kernelInitializer);
+    initializerOf("dense", biasInitializer);
     super(options, "dense");
     this.units = options.units;
-    this.activation = activationName(options.activation ?? "linear");
-    this.activationFn = getActivation(this.activation);
+    this.resolvedActivation = resolveActivation(options.activation, "linear");
+    this.activation = this.resolvedActivation.name;
+    this.activationFn = this.resolvedActivation.fn;
     this.useBias = options.useBias ?? true;
     if (typeof this.useBias !== "boolean") throw new Error(`${this.name}: useBias must be true or false, got ${JSON.stringify(options.useBias)}`);
     this.kernelInitializer = kernelInitializer;
@@ -79,6 +81,7 @@ export class Dense extends Layer {
 
   /** @throws Error when the last input dimension is unknown. */
   override build(inputShape: LayerShape): void {
+    checkLayerShape(`${this.name}.build`, inputShape);
     const inputDim = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || inputDim === null || inputDim === undefined) {
       throw new Error(`${this.name}: cannot build for input shape ${fmtLayerShape(inputShape)}; a dense layer needs a known last dimension`);
@@ -89,6 +92,7 @@ export class Dense extends Layer {
 
   /** @throws Error naming the layer and both sizes when the input's last dimension is not the kernel's. */
   override call(x: Tensor, _options?: CallOptions): Tensor {
+    checkLayerInput(`${this.name}.call`, x);
     const kernel = this.kernel;
     if (kernel === undefined) throw new Error(`${this.name}: the layer is not built yet; run it with layer.apply(x) or inside a model, which builds it from x's shape`);
     const inputDim = kernel.shape[0];
@@ -104,13 +108,14 @@ export class Dense extends Layer {
   }
 
   override computeOutputShape(inputShape: LayerShape): LayerShape {
-    return [...inputShape.slice(0, -1), this.units];
+    return [...checkLayerShape(`${this.name}.computeOutputShape`, inputShape).slice(0, -1), this.units];
   }
 
   override getConfig(): LayerConfig["config"] {
+    const activation = savedActivationName(this.name, "activation", this.resolvedActivation);
     const config = {
       ...super.getConfig(),
-      units: this.units, activation: this.activation, useBias: this.useBias,
+      units: this.units, activation, useBias: this.useBias,
       kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer,
     };
     return this.seed === undefined ? config : { ...config, seed: this.seed };

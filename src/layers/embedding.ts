@@ -9,7 +9,7 @@ import type { Tensor, Variable } from "../tensor/tensor.js";
 import { fmt } from "../tensor/shape.js";
 import { cast } from "../ops/lift.js";
 import { gather } from "../ops/shape.js";
-import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { initializerOf, type InitializerSpec } from "./initializers.js";
 import { Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
 
@@ -60,7 +60,7 @@ export class Embedding extends Layer {
       throw new Error(`embedding: inputLength ${options.inputLength} contradicts inputShape ${JSON.stringify(options.inputShape)}`);
     }
     const embeddingsInitializer = options.embeddingsInitializer ?? "randomUniform";
-    getInitializer(embeddingsInitializer);
+    initializerOf("embedding", embeddingsInitializer);
     super({ ...options, inputShape: options.inputShape ?? (options.inputLength === undefined ? undefined : [options.inputLength]) }, "embedding");
     this.inputDim = options.inputDim;
     this.outputDim = options.outputDim;

@@ -274,11 +274,10 @@ export function model(options: FunctionalOptions): Functional<ModelOutput> {
 /**
  * @internal Rebuilds a functional model from {@link Functional.getConfig}: makes each layer with
  * `makeLayer`, then applies each layer's inbound nodes once their inputs exist (a shared layer's
- * nodes in their saved order, so node indices match).
+ * nodes in their saved order, so node indices match). `where` prefixes the messages.
  * @throws Error for a reference to an unknown layer or node, or a graph that never completes.
  */
-export function functionalFromConfig(spec: FunctionalConfig, makeLayer: (config: LayerConfig) => Layer): Functional<ModelOutput> {
-  const where = "modelFromConfig";
+export function functionalFromConfig(spec: FunctionalConfig, makeLayer: (config: LayerConfig) => Layer, where = "modelFromConfig"): Functional<ModelOutput> {
   const c = spec.config;
   if (c === null || typeof c !== "object" || !Array.isArray(c.layers)) throw new Error(`${where}: expected { className: 'Functional', config: { name, layers, inputLayers, outputLayers } }, got ${describe(spec)}`);
   const tensors = new Map<string, SymbolicTensor[]>();

@@ -18,8 +18,8 @@
 export { Layer, type LayerOptions, type LayerConfig, type LayerShape, type CallOptions, type AddWeightOptions } from "./layer.js";
 export { Dense, dense, type DenseOptions } from "./dense.js";
 export {
-  Activation, activation, relu, sigmoid, tanh, softmax, leakyRelu, getActivation, ACTIVATION_NAMES,
-  type ActivationName, type ActivationParams, type ActivationLayerOptions,
+  Activation, activation, relu, sigmoid, tanh, softmax, leakyRelu, getActivation, registerActivation, ACTIVATION_NAMES,
+  type ActivationName, type ActivationFunction, type ActivationSpec, type ActivationParams, type ActivationLayerOptions,
 } from "./activations.js";
 export { Dropout, dropout, type DropoutOptions } from "./dropout.js";
 export { Flatten, flatten } from "./flatten.js";
@@ -37,7 +37,7 @@ export { Functional, model, type FunctionalOptions, type FunctionalConfig, type 
 export { SymbolicTensor, type InputOptions } from "./symbolic.js";
 export { InputLayer, input, type InputLayerOptions } from "./input-layer.js";
 export {
-  Merge, Add, add, Subtract, subtract, Multiply, multiply, Average, average, Maximum, maximum, Minimum, minimum,
+  Merge, ElementwiseMerge, Add, add, Subtract, subtract, Multiply, multiply, Average, average, Maximum, maximum, Minimum, minimum,
   Concatenate, concatenate, type ConcatenateOptions,
 } from "./merge.js";
 export { Recurrent, type RecurrentOptions } from "./recurrent.js";

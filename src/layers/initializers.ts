@@ -8,10 +8,10 @@
  * @module
  */
 import { checkOptionNames } from "../util/options.js";
-import { allocate, type DType } from "../tensor/dtype.js";
-import { fill, fromValues, randomNormal as normalDraw, randomUniform as uniformDraw, rng, type Seed } from "../tensor/create.js";
+import { allocate, checkAllocation, checkDType, type DType } from "../tensor/dtype.js";
+import { filled, fromValues, randomNormal as normalDraw, randomUniform as uniformDraw, rng, type Seed } from "../tensor/create.js";
 import { checkShape, sizeOf } from "../tensor/shape.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { describe, type Tensor } from "../tensor/tensor.js";
 import { camelCase } from "./options.js";
 
 /** Options every initializer takes. */
@@ -54,6 +54,7 @@ const TRUNCATION_CORRECTION = 0.87962566103423978;
 
 /**
  * The fans of a weight shape, as Keras computes them.
+ * @throws Error when `shape` is not a list of non-negative integers.
  * @example `computeFans([784, 128]) // { fanIn: 784, fanOut: 128 }`
  */
 export function computeFans(shape: readonly number[]): {
@@ -62,6 +63,7 @@ export function computeFans(shape: readonly number[]): {
   /** The number of outputs each input feeds. */
   fanOut: number;
 } {
+  checkShape(shape, "computeFans");
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
   const receptive = sizeOf(shape.slice(0, -2));
@@ -75,7 +77,8 @@ export function computeFans(shape: readonly number[]): {
  */
 export function glorotUniform(shape: readonly number[], options: InitializerOptions = {}): Tensor {
   checkOptionNames("glorotUniform", options, ["seed", "dtype"]);
-  const { fanIn, fanOut } = computeFans(checkShape(shape, "glorotUniform"));
+  checkSize("glorotUniform", shape, options.dtype);
+  const { fanIn, fanOut } = computeFans(shape);
   return symmetricUniform(shape, Math.sqrt(6 / Math.max(1, fanIn + fanOut)), options);
 }
 
@@ -87,7 +90,8 @@ export function glorotUniform(shape: readonly number[], options: InitializerOpti
  */
 export function glorotNormal(shape: readonly number[], options: InitializerOptions = {}): Tensor {
   checkOptionNames("glorotNormal", options, ["seed", "dtype"]);
-  const { fanIn, fanOut } = computeFans(checkShape(shape, "glorotNormal"));
+  checkSize("glorotNormal", shape, options.dtype);
+  const { fanIn, fanOut } = computeFans(shape);
   return truncatedNormal(shape, Math.sqrt(2 / Math.max(1, fanIn + fanOut)) / TRUNCATION_CORRECTION, options);
 }
 
@@ -97,7 +101,8 @@ export function glorotNormal(shape: readonly number[], options: InitializerOptio
  */
 export function heUniform(shape: readonly number[], options: InitializerOptions = {}): Tensor {
   checkOptionNames("heUniform", options, ["seed", "dtype"]);
-  const { fanIn } = computeFans(checkShape(shape, "heUniform"));
+  checkSize("heUniform", shape, options.dtype);
+  const { fanIn } = computeFans(shape);
   return symmetricUniform(shape, Math.sqrt(6 / Math.max(1, fanIn)), options);
 }
 
@@ -107,20 +112,21 @@ export function heUniform(shape: readonly number[], options: InitializerOptions 
  */
 export function heNormal(shape: readonly number[], options: InitializerOptions = {}): Tensor {
   checkOptionNames("heNormal", options, ["seed", "dtype"]);
-  const { fanIn } = computeFans(checkShape(shape, "heNormal"));
+  checkSize("heNormal", shape, options.dtype);
+  const { fanIn } = computeFans(shape);
   return truncatedNormal(shape, Math.sqrt(2 / Math.max(1, fanIn)) / TRUNCATION_CORRECTION, options);
 }
 
 /** All zeros (the default bias initializer). @example `gt.initializers.zeros([10])` */
 export function zeros(shape: readonly number[], options: InitializerOptions = {}): Tensor {
   checkOptionNames("zeros", options, ["seed", "dtype"]);
-  return fill(shape, 0, options.dtype ?? "float32");
+  return filled("zeros", shape, 0, options.dtype ?? "float32");
 }
 
 /** All ones. @example `gt.initializers.ones([10])` */
 export function ones(shape: readonly number[], options: InitializerOptions = {}): Tensor {
   checkOptionNames("ones", options, ["seed", "dtype"]);
-  return fill(shape, 1, options.dtype ?? "float32");
+  return filled("ones", shape, 1, options.dtype ?? "float32");
 }
 
 /**
@@ -154,15 +160,16 @@ export function randomUniform(shape: readonly number[], options: InitializerOpti
  */
 export function orthogonal(shape: readonly number[], options: InitializerOptions & { gain?: number } = {}): Tensor {
   checkOptionNames("orthogonal", options, ["seed", "dtype", "gain"]);
-  checkShape(shape, "orthogonal");
+  checkSize("orthogonal", shape, options.dtype);
   if (shape.length < 2) throw new Error(`orthogonal: the shape must have at least two dimensions, got [${shape.join(", ")}]`);
   const { gain = 1, seed, dtype = "float32" } = options;
   if (typeof gain !== "number" || !Number.isFinite(gain)) throw new Error(`orthogonal: gain must be a finite number, got ${JSON.stringify(gain)}`);
   const rows = sizeOf(shape.slice(0, -1)), cols = shape[shape.length - 1];
   const tall = rows >= cols;
   const n = tall ? rows : cols, m = tall ? cols : rows;
+  checkAllocation("orthogonal", n * m, "float64", [n, m]);
   const q = orthonormalColumns(normalDraw([n, m], { seed, dtype: "float64" }).data() as Float64Array, n, m);
-  const out = allocate(dtype, rows * cols);
+  const out = allocate(dtype, rows * cols, "orthogonal", shape);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = gain * (tall ? q[i * m + j] : q[j * m + i]);
   return fromValues(out, shape, dtype);
 }
@@ -201,15 +208,35 @@ export const INITIALIZER_NAMES = Object.keys(BY_NAME) as InitializerName[];
  * @example `gt.initializers.getInitializer('he_normal')([784, 128], { seed: 3 })`
  */
 export function getInitializer(spec: InitializerSpec): Initializer {
+  return initializerOf("getInitializer", spec);
+}
+
+/** @internal {@link getInitializer} with the name of the function the user called, for the message. */
+export function initializerOf(where: string, spec: InitializerSpec): Initializer {
   const name = typeof spec === "string" ? spec : spec !== null && typeof spec === "object" ? spec.name : undefined;
   const key = typeof name === "string" ? camelCase(name) : undefined;
   if (key === undefined || !Object.hasOwn(BY_NAME, key)) {
-    throw new Error(`unknown initializer ${JSON.stringify(name ?? spec)}; known initializers: ${INITIALIZER_NAMES.join(", ")}`);
+    throw new Error(`${where}: unknown initializer ${describeSpec(name ?? spec)}; known initializers: ${INITIALIZER_NAMES.join(", ")}`);
   }
   const init = BY_NAME[key as InitializerName];
   if (typeof spec === "string") return init;
   const { name: _, ...params } = spec;
   return (shape, options = {}) => (init as (s: readonly number[], o: object) => Tensor)(shape, { ...params, ...options });
+}
+
+/** A spec for the message: JSON for names and plain objects, the kind for anything else (a tensor's JSON is its buffer). */
+function describeSpec(spec: unknown): string {
+  const plain = spec === null || typeof spec !== "object" || Array.isArray(spec) || Object.getPrototypeOf(spec) === Object.prototype;
+  return plain && typeof spec !== "function" ? (JSON.stringify(spec) ?? String(spec)).slice(0, 80) : describe(spec);
+}
+
+/**
+ * Checks the shape an initializer draws and that its tensor can be allocated, before any draw:
+ * the message names the initializer, not the draw it delegates to.
+ */
+function checkSize(where: string, shape: readonly number[], dtype: DType | undefined): void {
+  checkShape(shape, where);
+  checkAllocation(where, sizeOf(shape), checkDType(dtype ?? "float32", where), shape);
 }
 
 function symmetricUniform(shape: readonly number[], limit: number, options: InitializerOptions): Tensor {

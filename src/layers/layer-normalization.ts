@@ -11,7 +11,7 @@ import { add, div, mul, sqrt, sub } from "../ops/arithmetic.js";
 import { cast } from "../ops/lift.js";
 import { moments } from "../ops/moments.js";
 import { reshape } from "../ops/shape.js";
-import { getInitializer, type InitializerSpec } from "./initializers.js";
+import { initializerOf, type InitializerSpec } from "./initializers.js";
 import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions } from "./options.js";
 
@@ -75,8 +75,8 @@ export class LayerNormalization extends Layer {
     this.scale = scale;
     this.betaInitializer = options.betaInitializer ?? "zeros";
     this.gammaInitializer = options.gammaInitializer ?? "ones";
-    getInitializer(this.betaInitializer);
-    getInitializer(this.gammaInitializer);
+    initializerOf(this.name, this.betaInitializer);
+    initializerOf(this.name, this.gammaInitializer);
   }
 
   override get className(): string {

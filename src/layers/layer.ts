@@ -5,15 +5,16 @@
  * @module
  */
 import { checkDType, type DType } from "../tensor/dtype.js";
-import { fmt, sizeOf } from "../tensor/shape.js";
-import { Tensor, type TensorLike, type Variable } from "../tensor/tensor.js";
+import { checkShape, fmt, sizeOf } from "../tensor/shape.js";
+import { describe, Tensor, type TensorLike, type Variable } from "../tensor/tensor.js";
 import { variable, type Seed } from "../tensor/create.js";
 import { toTensor } from "../ops/lift.js";
 import { withLayerScope } from "../autograd/tape.js";
-import { getInitializer, type Initializer, type InitializerSpec } from "./initializers.js";
-import { checkInputShape } from "./options.js";
+import { initializerOf, type Initializer, type InitializerSpec } from "./initializers.js";
+import { checkInputShape, checkLayerShape } from "./options.js";
 import { checkOptionNames } from "../util/options.js";
 import { connect, isSymbolic, type Node, type SymbolicTensor } from "./symbolic.js";
+import { refuseAbstract } from "../util/args.js";
 
 /** A shape whose batch dimension (the first) may be unknown: `[null, 784]`. */
 export type LayerShape = readonly (number | null)[];
@@ -130,14 +131,18 @@ export abstract class Layer {
   }
 
   /**
-   * @param options - the options every layer takes.
-   * @param prefix - the stem of the default name.
+   * @param options - the options every layer takes (none: `{}`).
+   * @param prefix - the stem of the default name (default: the class's name, `Twice` → `twice`).
    */
-  protected constructor(options: LayerOptions, prefix: string) {
+  protected constructor(options: LayerOptions = {}, prefix?: string) {
+    refuseAbstract(new.target, Layer, "use a layer such as gt.layers.dense, or extend it, implementing call() (and build() for weights)");
+    if (prefix !== undefined && (typeof prefix !== "string" || prefix === "")) throw new Error(`Layer: prefix, the stem of default names, must be a non-empty string, got ${describe(prefix)}`);
+    const stem = prefix ?? (new.target.name === "" ? "layer" : new.target.name.charAt(0).toLowerCase() + new.target.name.slice(1));
+    if (options === null || typeof options !== "object") throw new Error(`${stem}: options must be an object such as { name: '${stem}' }, got ${describe(options)}`);
     if (options.name !== undefined && (typeof options.name !== "string" || options.name === "" || options.name.includes("/"))) {
-      throw new Error(`${prefix}: name must be a non-empty string without '/', got ${JSON.stringify(options.name)}`);
+      throw new Error(`${stem}: name must be a non-empty string without '/', got ${JSON.stringify(options.name)}`);
     }
-    this.name = options.name ?? uniqueName(prefix);
+    this.name = options.name ?? uniqueName(stem);
     this.dtype = checkDType(options.dtype ?? "float32", this.name);
     this.inputShape = options.inputShape === undefined ? undefined : checkInputShape(this.name, options.inputShape);
     this.trainable = options.trainable ?? true;
@@ -155,7 +160,7 @@ export abstract class Layer {
    * input shape; subclasses override it and create weights with {@link Layer.addWeight}.
    */
   build(inputShape: LayerShape): void {
-    void inputShape;
+    checkLayerShape(`${this.name}.build`, inputShape);
   }
 
   /**
@@ -167,7 +172,7 @@ export abstract class Layer {
 
   /** The output shape for an input of `inputShape` (the same shape unless overridden). */
   computeOutputShape(inputShape: LayerShape): LayerShape {
-    return inputShape;
+    return checkLayerShape(`${this.name}.computeOutputShape`, inputShape);
   }
 
   /**
@@ -204,6 +209,7 @@ export abstract class Layer {
    * take one; the others say so.
    */
   applyList(xs: readonly Tensor[], _options: CallOptions): Tensor {
+    if (!Array.isArray(xs)) throw new Error(`${this.name}.applyList: xs must be a list of tensors, got ${describe(xs)}`);
     throw new Error(`${this.name}: takes one input tensor, got a list of ${xs.length}; only merge layers (add, concatenate, …) take a list`);
   }
 
@@ -212,9 +218,9 @@ export abstract class Layer {
    * and returns the output's shape.
    */
   inferShape(shape: LayerShape | readonly LayerShape[]): LayerShape {
-    if (shape.length > 0 && Array.isArray(shape[0])) throw new Error(`takes one input tensor, got a list of ${shape.length}; only merge layers (add, concatenate, …) take a list`);
-    const one = shape as LayerShape;
-    if (one.length === 0) throw new Error("expected a batch of inputs (batch dimension first), got a scalar");
+    if (Array.isArray(shape) && shape.length > 0 && Array.isArray(shape[0])) throw new Error(`${this.name}: takes one input tensor, got a list of ${shape.length}; only merge layers (add, concatenate, …) take a list`);
+    if (Array.isArray(shape) && shape.length === 0) throw new Error(`${this.name}: expected a batch of inputs (batch dimension first), got a scalar`);
+    const one = checkLayerShape(`${this.name}.inferShape`, shape, "shape");
     this.checkDeclaredShape(one, "input");
     this.ensureBuilt(one);
     return this.computeOutputShape([null, ...one.slice(1)]);
@@ -225,6 +231,8 @@ export abstract class Layer {
    * declared `inputShape`: a layer built for `[28, 28]` must not quietly take `[n, 784]`.
    */
   checkDeclaredShape(shape: LayerShape, what: string): void {
+    checkLayerShape(`${this.name}.checkDeclaredShape`, shape, "shape");
+    if (typeof what !== "string") throw new Error(`${this.name}.checkDeclaredShape: what, the input's description for messages, must be a string, got ${describe(what)}`);
     const declared = this.inputShape;
     if (declared === undefined) return;
     if (shape.length === declared.length + 1 && declared.every((d, i) => shape[i + 1] === null || shape[i + 1] === d)) return;
@@ -249,11 +257,13 @@ export abstract class Layer {
    */
   addWeight(name: string, shape: readonly number[], initializer: InitializerSpec | Initializer, options: AddWeightOptions = {}): Variable {
     checkOptionNames(`${this.name}.addWeight`, options, ["trainable", "dtype", "seed"]);
+    if (typeof name !== "string" || name === "" || name.includes("/")) throw new Error(`${this.name}.addWeight: name must be a non-empty string without '/', got ${describe(name)}`);
+    checkShape(shape, `${this.name}.addWeight`);
     const fullName = `${this.name}/${name}`;
     if (this._weights.some((w) => w.variable.name === fullName)) throw new Error(`${this.name}: a weight named '${name}' already exists`);
     const dtype = options.dtype ?? this.dtype;
     const trainable = options.trainable ?? true;
-    const initial = weightSource !== undefined ? weightSource(this.name, name, shape, dtype) : (typeof initializer === "function" ? initializer : getInitializer(initializer))(shape, { seed: options.seed, dtype });
+    const initial = weightSource !== undefined ? weightSource(this.name, name, shape, dtype) : (typeof initializer === "function" ? initializer : initializerOf(`${this.name}.addWeight`, initializer))(shape, { seed: options.seed, dtype });
     const v = variable(initial, { name: fullName, trainable });
     this._weights.push({ variable: v, trainable });
     return v;

@@ -11,15 +11,15 @@ import { add, mul } from "../ops/arithmetic.js";
 import { matmul } from "../ops/matrix.js";
 import { split } from "../ops/stacking.js";
 import { fromValues } from "../tensor/create.js";
-import { activationName, getActivation, type ActivationName } from "./activations.js";
-import { getInitializer, type Initializer, type InitializerSpec } from "./initializers.js";
+import { resolveActivation, savedActivationName, type ActivationSpec, type ResolvedActivation } from "./activations.js";
+import { initializerOf, type Initializer, type InitializerSpec } from "./initializers.js";
 import type { LayerConfig } from "./layer.js";
 import { Recurrent, RECURRENT_OPTIONS, type RecurrentOptions } from "./recurrent.js";
 
 /** Options of {@link lstm}. */
 export interface LSTMOptions extends RecurrentOptions {
   /** Applied to the input, forget and output gates (default `'sigmoid'`, as Keras 2.x/3; TF.js' default is hard sigmoid). */
-  recurrentActivation?: ActivationName;
+  recurrentActivation?: ActivationSpec;
   /** Start the forget gate's bias at 1 instead of the bias initializer's value (default true, as Keras; Jozefowicz et al. 2015). */
   unitForgetBias?: boolean;
 }
@@ -32,7 +32,8 @@ export interface LSTMOptions extends RecurrentOptions {
  */
 export class LSTM extends Recurrent {
   /** The gates' activation's name. */
-  readonly recurrentActivation: ActivationName;
+  readonly recurrentActivation: string;
+  private readonly resolvedGate: ResolvedActivation;
   /** Whether the forget gate's bias starts at 1. */
   readonly unitForgetBias: boolean;
   private readonly gateFn: (x: Tensor) => Tensor;
@@ -40,8 +41,9 @@ export class LSTM extends Recurrent {
   /** @throws Error for a missing or invalid `units`, `returnState: true`, or an unknown option, activation or initializer. */
   constructor(options: LSTMOptions) {
     super("lstm", options, [...RECURRENT_OPTIONS, "recurrentActivation", "unitForgetBias"], 4);
-    this.recurrentActivation = activationName(options.recurrentActivation ?? "sigmoid");
-    this.gateFn = getActivation(this.recurrentActivation);
+    this.resolvedGate = resolveActivation(options.recurrentActivation, "sigmoid");
+    this.recurrentActivation = this.resolvedGate.name;
+    this.gateFn = this.resolvedGate.fn;
     this.unitForgetBias = options.unitForgetBias ?? true;
     if (typeof this.unitForgetBias !== "boolean") throw new Error(`${this.name}: unitForgetBias must be true or false, got ${JSON.stringify(options.unitForgetBias)}`);
   }
@@ -53,7 +55,7 @@ export class LSTM extends Recurrent {
   /** Keras' unit forget bias: the bias initializer's values, with the forget block set to ones. */
   protected override biasInitial(): InitializerSpec | Initializer {
     if (!this.unitForgetBias) return this.biasInitializer;
-    const init = getInitializer(this.biasInitializer), u = this.units;
+    const init = initializerOf(this.name, this.biasInitializer), u = this.units;
     return (shape, options = {}) => {
       const initial = init(shape, options);
       const values = initial.data();
@@ -71,7 +73,7 @@ export class LSTM extends Recurrent {
   }
 
   override getConfig(): LayerConfig["config"] {
-    return { ...super.getConfig(), recurrentActivation: this.recurrentActivation, unitForgetBias: this.unitForgetBias };
+    return { ...super.getConfig(), recurrentActivation: savedActivationName(this.name, "recurrentActivation", this.resolvedGate), unitForgetBias: this.unitForgetBias };
   }
 }
 

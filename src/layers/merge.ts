@@ -10,6 +10,7 @@ import { add as addOp, div, maximum as maximumOp, minimum as minimumOp, mul, sub
 import { concat } from "../ops/shape.js";
 import { formatShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions } from "./options.js";
+import { refuseAbstract } from "../util/args.js";
 
 const MERGE_OPTIONS = ["name", "trainable", "dtype"] as const;
 
@@ -21,6 +22,7 @@ const MERGE_OPTIONS = ["name", "trainable", "dtype"] as const;
 export abstract class Merge extends Layer {
   /** @param kind - the factory's name, `add`, which prefixes messages and default names. */
   protected constructor(options: LayerOptions, kind: string, known: readonly string[] = MERGE_OPTIONS) {
+    refuseAbstract(new.target, Merge, "use gt.layers.add, subtract, multiply, average, maximum, minimum or concatenate");
     checkOptions(kind, options, known);
     super(options, kind);
   }
@@ -93,104 +95,88 @@ export abstract class Merge extends Layer {
   }
 }
 
-/** `a + b + …`. */
-export class Add extends Merge {
-  /** @throws Error for an unknown option. */
-  constructor(options: LayerOptions = {}) {
-    super(options, "add");
+/**
+ * A merge layer folding one elementwise op over its inputs, left to right: `((a ∘ b) ∘ c) …`.
+ * The inputs' shapes broadcast (Keras' rule, {@link Merge}).
+ */
+export abstract class ElementwiseMerge extends Merge {
+  /**
+   * @param kind - the factory's name, `add`, which prefixes messages and default names.
+   * @param layerClass - the class name summaries and saved models print, `Add`: a literal, so that a minifier's renaming does not change it.
+   * @param op - the differentiable op on two tensors.
+   */
+  protected constructor(
+    options: LayerOptions,
+    kind: string,
+    private readonly layerClass: string,
+    private readonly op: (a: Tensor, b: Tensor) => Tensor,
+  ) {
+    super(options, kind);
   }
 
   override get className(): string {
-    return "Add";
+    return this.layerClass;
   }
 
   protected merge(xs: readonly Tensor[]): Tensor {
-    return xs.slice(1).reduce((s, x) => addOp(s, x), xs[0]);
+    return xs.slice(1).reduce((s, x) => this.op(s, x), xs[0]);
+  }
+}
+
+/** `a + b + …`. */
+export class Add extends ElementwiseMerge {
+  /** @throws Error for an unknown option. */
+  constructor(options: LayerOptions = {}) {
+    super(options, "add", "Add", addOp);
   }
 }
 
 /** `a − b`, of exactly two inputs. */
-export class Subtract extends Merge {
+export class Subtract extends ElementwiseMerge {
   /** @throws Error for an unknown option. */
   constructor(options: LayerOptions = {}) {
-    super(options, "subtract");
-  }
-
-  override get className(): string {
-    return "Subtract";
+    super(options, "subtract", "Subtract", sub);
   }
 
   override inferShape(shapes: LayerShape | readonly LayerShape[]): LayerShape {
     if (shapes.length !== 2) throw new Error(`${this.name}: takes a list of exactly 2 tensors [a, b] (it computes a - b), got ${shapes.length}`);
     return super.inferShape(shapes);
   }
-
-  protected merge(xs: readonly Tensor[]): Tensor {
-    return sub(xs[0], xs[1]);
-  }
 }
 
 /** `a · b · …`, elementwise. */
-export class Multiply extends Merge {
+export class Multiply extends ElementwiseMerge {
   /** @throws Error for an unknown option. */
   constructor(options: LayerOptions = {}) {
-    super(options, "multiply");
-  }
-
-  override get className(): string {
-    return "Multiply";
-  }
-
-  protected merge(xs: readonly Tensor[]): Tensor {
-    return xs.slice(1).reduce((s, x) => mul(s, x), xs[0]);
+    super(options, "multiply", "Multiply", mul);
   }
 }
 
 /** `(a + b + …) / n`. */
-export class Average extends Merge {
+export class Average extends ElementwiseMerge {
   /** @throws Error for an unknown option. */
   constructor(options: LayerOptions = {}) {
-    super(options, "average");
+    super(options, "average", "Average", addOp);
   }
 
-  override get className(): string {
-    return "Average";
-  }
-
-  protected merge(xs: readonly Tensor[]): Tensor {
-    return div(xs.slice(1).reduce((s, x) => addOp(s, x), xs[0]), xs.length);
+  protected override merge(xs: readonly Tensor[]): Tensor {
+    return div(super.merge(xs), xs.length);
   }
 }
 
 /** The elementwise maximum of the inputs. */
-export class Maximum extends Merge {
+export class Maximum extends ElementwiseMerge {
   /** @throws Error for an unknown option. */
   constructor(options: LayerOptions = {}) {
-    super(options, "maximum");
-  }
-
-  override get className(): string {
-    return "Maximum";
-  }
-
-  protected merge(xs: readonly Tensor[]): Tensor {
-    return xs.slice(1).reduce((s, x) => maximumOp(s, x), xs[0]);
+    super(options, "maximum", "Maximum", maximumOp);
   }
 }
 
 /** The elementwise minimum of the inputs. */
-export class Minimum extends Merge {
+export class Minimum extends ElementwiseMerge {
   /** @throws Error for an unknown option. */
   constructor(options: LayerOptions = {}) {
-    super(options, "minimum");
-  }
-
-  override get className(): string {
-    return "Minimum";
-  }
-
-  protected merge(xs: readonly Tensor[]): Tensor {
-    return xs.slice(1).reduce((s, x) => minimumOp(s, x), xs[0]);
+    super(options, "minimum", "Minimum", minimumOp);
   }
 }
 

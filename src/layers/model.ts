@@ -15,7 +15,7 @@ import { evaluateModel, fitModel, type EvaluateOptions, type FitOptions } from "
 import type { History } from "../training/history.js";
 import type { Logs } from "../training/callbacks.js";
 import { CALL_OPTIONS, formatShape, Layer, uniqueName, type CallOptions, type LayerConfig, type LayerShape } from "./layer.js";
-import { checkOptions, positiveInteger } from "./options.js";
+import { checkLayerShape, checkOptions, positiveInteger } from "./options.js";
 import { saveModel } from "../io/folder.js";
 import type { FunctionalConfig } from "./functional.js";
 import type { PathLike } from "../util/path.js";
@@ -59,6 +59,25 @@ export type ModelOutput = Tensor | Tensor[];
 
 /** Any model, whatever its outputs: what the functions that take any model (checkpoints, callbacks) accept. */
 export type AnyModel = Model<ModelOutput>;
+
+/**
+ * Checks a single input at a model's entry, so that a mistake is reported by the model the user
+ * called (`sequential: flat: declared inputShape ...`), not by its first layer alone.
+ */
+function checkInput(model: string, first: Layer | undefined, x: Tensor): void {
+  if (x.rank === 0) throw new Error(`${model}: expected a batch of inputs (batch dimension first), got a scalar`);
+  try {
+    first?.checkDeclaredShape(x.shape, "received input");
+  } catch (e) {
+    throw new Error(`${model}: ${(e as Error).message}`);
+  }
+}
+
+/** @internal Throws unless `model` is a {@link Model} (sequential or functional), naming `where`. */
+export function checkModel(where: string, model: unknown): AnyModel {
+  if (!(model instanceof Model)) throw new Error(`${where}: expected a Model (from gt.sequential or gt.model), got ${describe(model)}`);
+  return model as AnyModel;
+}
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
 
@@ -149,9 +168,10 @@ export class Model<O extends ModelOutput = Tensor> {
     if (!Array.isArray(inputShape) || inputShape.length === 0) {
       throw new Error(`${this.name}: build expects the input shape with the batch dimension first, such as [null, 784], got ${describe(inputShape)}`);
     }
+    checkLayerShape(`${this.name}.build`, inputShape);
     let shape: LayerShape = [null, ...inputShape.slice(1)];
     for (const layer of this._layers) {
-      layer.checkDeclaredShape(shape, "input shape it is built for");
+      layer.checkDeclaredShape(shape, "input shape given to build");
       layer.ensureBuilt(shape);
       shape = layer.computeOutputShape(shape);
     }
@@ -182,6 +202,7 @@ export class Model<O extends ModelOutput = Tensor> {
     checkOptions("call", options, CALL_OPTIONS);
     if (isTensorList(x)) throw new Error(`${this.name}: a sequential model takes one input tensor, got a list of ${x.length}; models with several inputs are built with gt.model`);
     let y = toTensor(this.name, x as TensorLike);
+    checkInput(this.name, this._layers[0], y);
     for (const layer of this._layers) y = layer.apply(y, options);
     return y as O;
   }
@@ -199,6 +220,7 @@ export class Model<O extends ModelOutput = Tensor> {
     const list = isTensorList(x);
     const xs = list ? x : [toTensor("predict", x as TensorLike)];
     if (xs.some((t) => t.rank === 0)) throw new Error("predict: expected a batch of inputs (batch dimension first), got a scalar");
+    if (!list) checkInput(this.name, this._layers[0], xs[0]);
     const n = xs[0].shape[0];
     const other = xs.findIndex((t) => t.shape[0] !== n);
     if (other >= 0) throw new Error(`predict: the inputs hold different numbers of samples: input 0 has ${n}, input ${other} has ${xs[other].shape[0]}`);
@@ -324,10 +346,11 @@ export class Model<O extends ModelOutput = Tensor> {
   }
 
   /**
-   * The model as an ONNX file's bytes (opset 13, IR version 7) that gives the same numbers as
+   * The model as an ONNX file's bytes (opset 17, IR version 8) that gives the same numbers as
    * {@link Model.predict} on the same (NHWC) input. A sequential model has one input, `input`, and
    * one output, `output` (so has a functional model with one of each); several inputs or outputs
-   * are named after their layers.
+   * are named after their layers. A float32 model's values are FLOAT, a float64 model's DOUBLE; an
+   * input that only embeddings read takes INT32 ids.
    * onnxruntime (Node, web, mobile) runs it and Netron draws it. In Node, `gt.saveONNX(model, path)` writes it.
    * @throws Error when the model is not built, or naming the first layer that cannot be exported
    * (and listing those that can).
@@ -405,12 +428,18 @@ export function isTensorList(x: unknown): x is readonly Tensor[] {
 
 /**
  * @internal Draws Keras' summary table: a title, the header, one row per layer (cells padded to
- * `cols`, the last cell unpadded), the parameter totals. Each line goes to `print`.
+ * `cols`, or to the column's longest cell where that is wider; the last cell unpadded), the
+ * parameter totals. Each line goes to `print`.
  */
 export function drawSummary(model: AnyModel, header: string[], cols: number[], rows: string[][], print: (line: string) => void): string {
-  const width = cols.reduce((a, b) => a + b, 0);
-  const row = (cells: string[]) => cells.map((c, i) => (i < cells.length - 1 ? `${c} `.padEnd(cols[i]) : c)).join("").trimEnd();
-  const lines = [`Model: "${model.name}"`, "_".repeat(width), row([` ${header[0]}`, ...header.slice(1)]), "=".repeat(width)];
+  const head = [` ${header[0]}`, ...header.slice(1)];
+  // Keras' widths, widened to the longest cell of a column (and its separating space), so that a
+  // long layer name or class pushes the later columns right on every line alike.
+  const last = cols.length - 1;
+  const widths = cols.map((w, i) => Math.max(w, ...[head, ...rows].map((r) => (r[i] ?? "").length + (i < last ? 1 : 0))));
+  const width = widths.reduce((a, b) => a + b, 0);
+  const row = (cells: string[]) => cells.map((c, i) => (i < last ? `${c} `.padEnd(widths[i]) : c)).join("").trimEnd();
+  const lines = [`Model: "${model.name}"`, "_".repeat(width), row(head), "=".repeat(width)];
   for (const r of rows) lines.push(row(r));
   const size = (vs: Variable[]) => [vs.reduce((n, v) => n + v.size, 0), vs.reduce((n, v) => n + v.size * BYTES[v.dtype], 0)] as const;
   const [total, totalBytes] = size(model.weights);

@@ -4,7 +4,8 @@
  * @module
  */
 import { checkOptionNames } from "../util/options.js";
-import { describe } from "../tensor/tensor.js";
+import { describe, Tensor } from "../tensor/tensor.js";
+import type { LayerShape } from "./layer.js";
 
 /** @internal `glorot_uniform` → `glorotUniform`: Keras' snake_case names read as ours. */
 export function camelCase(name: string): string {
@@ -36,4 +37,23 @@ export function checkInputShape(where: string, shape: unknown): number[] {
     throw new Error(`${where}: inputShape must be an array of positive integers without the batch dimension (e.g. [784]), got ${JSON.stringify(shape)}`);
   }
   return shape.slice();
+}
+
+/**
+ * @internal A layer shape, batch first, as `build` and `computeOutputShape` take it: sizes
+ * (non-negative integers), or null where unknown (`[null, 784]`).
+ */
+export function checkLayerShape(where: string, shape: unknown, arg = "inputShape"): LayerShape {
+  if (!Array.isArray(shape) || shape.some((d) => d !== null && (typeof d !== "number" || !Number.isInteger(d) || d < 0))) {
+    throw new Error(`${where}: ${arg} must be a shape with the batch dimension first, sizes or null where unknown (e.g. [null, 784]), got ${JSON.stringify(shape)?.slice(0, 80) ?? describe(shape)}`);
+  }
+  if (shape.length === 0) throw new Error(`${where}: ${arg} must have the batch dimension first, got [] (a scalar)`);
+  return shape as LayerShape;
+}
+
+/** @internal The input of a layer's `call`: a tensor with the batch dimension first. */
+export function checkLayerInput(where: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${where}: x must be a tensor with the batch dimension first (layer.apply(x) takes arrays too), got ${describe(x)}`);
+  if (x.rank === 0) throw new Error(`${where}: expected a batch of inputs (batch dimension first), got a scalar`);
+  return x;
 }

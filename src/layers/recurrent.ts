@@ -12,17 +12,18 @@ import type { Tensor, Variable } from "../tensor/tensor.js";
 import { cast } from "../ops/lift.js";
 import { matMul } from "../ops/fused.js";
 import { stack, unstack } from "../ops/stacking.js";
-import { activationName, getActivation, type ActivationName } from "./activations.js";
-import { getInitializer, type Initializer, type InitializerSpec } from "./initializers.js";
+import { resolveActivation, savedActivationName, type ActivationSpec, type ResolvedActivation } from "./activations.js";
+import { initializerOf, type Initializer, type InitializerSpec } from "./initializers.js";
 import { fmtLayerShape, Layer, type CallOptions, type LayerConfig, type LayerOptions, type LayerShape } from "./layer.js";
 import { checkOptions, positiveInteger } from "./options.js";
+import { refuseAbstract } from "../util/args.js";
 
 /** Options every recurrent layer takes. */
 export interface RecurrentOptions extends LayerOptions {
   /** The size of the output (and of the hidden state). */
   units: number;
   /** Applied to the candidate state (default `'tanh'`). */
-  activation?: ActivationName;
+  activation?: ActivationSpec;
   /** Whether to add a bias (default true). */
   useBias?: boolean;
   /** Output the state after every step, `[batch, time, units]`, instead of only the last, `[batch, units]` (default false). */
@@ -52,7 +53,8 @@ export abstract class Recurrent extends Layer {
   /** The size of the output and of the hidden state. */
   readonly units: number;
   /** The activation's name. */
-  readonly activation: ActivationName;
+  readonly activation: string;
+  private readonly resolvedActivation: ResolvedActivation;
   /** Whether the layer adds a bias. */
   readonly useBias: boolean;
   /** Whether every step's output is returned. */
@@ -81,6 +83,7 @@ export abstract class Recurrent extends Layer {
    * @param gates - how many blocks of `units` columns the kernels have (1, or LSTM's 4).
    */
   protected constructor(where: string, options: RecurrentOptions, known: readonly string[], protected readonly gates: number) {
+    refuseAbstract(new.target, Recurrent, "use gt.layers.simpleRNN, gru or lstm");
     checkOptions(where, options, known);
     if (options === undefined) throw new Error(`${where}: options are required, e.g. ${where}({ units: 32 })`);
     positiveInteger(where, "units", options.units);
@@ -90,11 +93,12 @@ export abstract class Recurrent extends Layer {
     const kernelInitializer = options.kernelInitializer ?? "glorotUniform";
     const recurrentInitializer = options.recurrentInitializer ?? "orthogonal";
     const biasInitializer = options.biasInitializer ?? "zeros";
-    [kernelInitializer, recurrentInitializer, biasInitializer].forEach((spec) => getInitializer(spec));
+    [kernelInitializer, recurrentInitializer, biasInitializer].forEach((spec) => initializerOf(where, spec));
     super(options, where);
     this.units = options.units;
-    this.activation = activationName(options.activation ?? "tanh");
-    this.activationFn = getActivation(this.activation);
+    this.resolvedActivation = resolveActivation(options.activation, "tanh");
+    this.activation = this.resolvedActivation.name;
+    this.activationFn = this.resolvedActivation.fn;
     const flags = { useBias: options.useBias ?? true, returnSequences: options.returnSequences ?? false, goBackwards: options.goBackwards ?? false };
     for (const [k, v] of Object.entries(flags)) {
       if (typeof v !== "boolean") throw new Error(`${this.name}: ${k} must be true or false, got ${JSON.stringify(v)}`);
@@ -160,8 +164,9 @@ export abstract class Recurrent extends Layer {
   }
 
   override getConfig(): LayerConfig["config"] {
+    const activation = savedActivationName(this.name, "activation", this.resolvedActivation);
     const config: LayerConfig["config"] = {
-      ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards,
+      ...super.getConfig(), units: this.units, activation, useBias: this.useBias, returnSequences: this.returnSequences, goBackwards: this.goBackwards,
       kernelInitializer: this.kernelInitializer, recurrentInitializer: this.recurrentInitializer, biasInitializer: this.biasInitializer,
     };
     if (this.seed !== undefined) config.seed = this.seed;

@@ -11,6 +11,7 @@ import { zeros } from "../tensor/create.js";
 import { noGrad } from "../autograd/tape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { formatShape, type Layer, type LayerShape } from "./layer.js";
+import { checkLayerShape } from "./options.js";
 
 /** @internal One application of a layer in a graph: its symbolic inputs and output. */
 export interface Node {
@@ -49,6 +50,9 @@ export class SymbolicTensor {
 
   /** @internal Made by `gt.input` and `layer.apply`. */
   constructor(shape: LayerShape, dtype: DType, node: Node) {
+    checkLayerShape("SymbolicTensor", shape, "shape");
+    checkDType(dtype, "SymbolicTensor");
+    if (node === null || typeof node !== "object" || !("layer" in node)) throw new Error(`SymbolicTensor: node must be the layer application that makes it; symbolic tensors come from gt.input and layer.apply, got ${describe(node)}`);
     this.shape = shape.slice();
     this.dtype = dtype;
     this.node = node;

@@ -5,7 +5,7 @@
  */
 import { Tensor, type TensorLike } from "../tensor/tensor.js";
 import { binary, lift2, toFloat, toTensor, unary } from "./lift.js";
-import { greater, greaterEqual, less, lessEqual, notEqual, sign } from "./compare.js";
+import { equal, greater, greaterEqual, less, lessEqual, notEqual, sign } from "./compare.js";
 
 /** `a + b`, broadcast. @example `gt.add(x, 1)` */
 export function add(a: TensorLike, b: TensorLike): Tensor {
@@ -86,16 +86,36 @@ export function pow(x: TensorLike, exponent: TensorLike): Tensor {
   });
 }
 
-/** The larger of `a` and `b`, elementwise; a tie sends the gradient to `a`. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = lift2("maximum", a, b);
-  return binary("maximum", x, y, (p, q) => (p >= q || p !== p ? p : q), (dz) => [mul(dz, greaterEqual(x, y)), mul(dz, less(x, y))]);
+/**
+ * The gradients of a choice between `a` and `b`: `dz` to the input that won, and half of it to
+ * each where they tie, as `max` over `[a, b]` splits it (PyTorch's rule; TF.js sends a tie's
+ * gradient to `a`). The split is what central differences measure at a tie, and it is the exact
+ * derivative of compositions such as `maximum(x, 0) + log(1 + exp(-|x|))` at `x = 0`.
+ */
+function choiceGradients(dz: Tensor, aWins: Tensor, bWins: Tensor, tie: Tensor): [Tensor, Tensor] {
+  const half = mul(mul(dz, tie), 0.5);
+  return [add(mul(dz, aWins), half), add(mul(dz, bWins), half)];
 }
 
-/** The smaller of `a` and `b`, elementwise; a tie sends the gradient to `a`. */
+/**
+ * The larger of `a` and `b`, elementwise; NaN where either is NaN, and +0 where the two are
+ * zeros of either sign (IEEE 754's maximum, JavaScript's `Math.max` and TF.js; NumPy returns
+ * the first operand: `np.maximum(-0.0, 0.0)` is −0). A tie splits the gradient evenly.
+ * @example `gt.maximum([1, 5], 3)` is `[3, 5]`; its gradient at a tie is 0.5 to each input.
+ */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = lift2("maximum", a, b);
+  return binary("maximum", x, y, Math.max, (dz) => choiceGradients(dz, greater(x, y), less(x, y), equal(x, y)));
+}
+
+/**
+ * The smaller of `a` and `b`, elementwise; NaN where either is NaN, and −0 where the two are
+ * zeros of either sign (IEEE 754's minimum, `Math.min`, TF.js). A tie splits the gradient evenly.
+ * @example `gt.minimum([1, 5], 3)` is `[1, 3]`.
+ */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = lift2("minimum", a, b);
-  return binary("minimum", x, y, (p, q) => (p <= q || p !== p ? p : q), (dz) => [mul(dz, lessEqual(x, y)), mul(dz, greater(x, y))]);
+  return binary("minimum", x, y, Math.min, (dz) => choiceGradients(dz, less(x, y), greater(x, y), equal(x, y)));
 }
 
 /**

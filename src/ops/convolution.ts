@@ -82,10 +82,8 @@ export interface FusedConv2dArgs {
 const CONV_ARGS = optionNames<FusedConv2dArgs>({ x: true, filter: true, strides: true, padding: true, dilations: true, bias: true, activation: true });
 
 /**
- * `activation(conv2d(x, filter) + bias)` in one pass and one tape node: the conv2d layer's
- * forward step. Its gradients are the same ops the unfused steps would record.
- * @throws Error as {@link conv2d}, and for a bias that is not one value per output channel.
- * @example `gt.fused.conv2d({ x, filter, bias, activation: "relu", padding: "same" })`
+ * @internal `gt.fused.conv2d` with the caller's name `op` in messages (`conv2d`, a conv2d layer's
+ * name); the public door takes the arguments alone, so that nothing else is read as `op`.
  */
 export function fusedConv2d(args: FusedConv2dArgs, op = "fused.conv2d"): Tensor {
   if (args === null || typeof args !== "object") throw new Error(`${op}: expected { x, filter, ... }, got ${describe(args)}`);

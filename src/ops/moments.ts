@@ -7,7 +7,7 @@ import type { Tensor, TensorLike } from "../tensor/tensor.js";
 import { normalizeAxes } from "../tensor/shape.js";
 import { square, sub } from "./arithmetic.js";
 import { toFloat } from "./lift.js";
-import { mean, type Axis } from "./reductions.js";
+import { checkReducible, mean, type Axis } from "./reductions.js";
 import { reshape } from "./shape.js";
 
 /** The result of {@link moments}. */
@@ -27,6 +27,7 @@ export interface Moments {
 export function moments(x: TensorLike, axes?: Axis, keepDims = false): Moments {
   const t = toFloat("moments", x);
   const reduced = normalizeAxes("moments", axes, t.rank);
+  checkReducible("moments", t.shape, reduced);
   const centre = mean(t, reduced, true);
   const variance = mean(square(sub(t, centre)), reduced, keepDims);
   return { mean: keepDims ? centre : reshape(centre, variance.shape), variance };

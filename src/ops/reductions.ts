@@ -38,6 +38,11 @@ export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   return div(sum(t, axes, keepDims), count);
 }
 
+/** @internal Throws unless every reduced axis has elements: the maximum of nothing has no value. */
+export function checkReducible(op: string, shape: readonly number[], axes: readonly number[]): void {
+  if (axes.some((a) => shape[a] === 0)) throw new Error(`${op}: cannot reduce an empty axis of shape ${fmt(shape)}`);
+}
+
 /**
  * Maximum over `axis` (all axes when omitted). The gradient is shared equally among tied maxima.
  * @throws Error when a reduced axis is empty.
@@ -45,7 +50,7 @@ export function mean(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
 export function max(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const t = toTensor("max", x);
   const axes = normalizeAxes("max", axis, t.rank);
-  if (axes.some((a) => t.shape[a] === 0)) throw new Error(`max: cannot reduce an empty axis of shape ${fmt(t.shape)}`);
+  checkReducible("max", t.shape, axes);
   const kept = reducedShape(t.shape, axes, true);
   const values = reduceKernel(t.values(), t.shape, axes, "max", t.dtype);
   let y: Tensor;
@@ -61,6 +66,6 @@ export function max(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
 export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const t = toTensor("min", x);
   // Checked here so that a bad axis is reported as min's, not as the max it is computed with.
-  normalizeAxes("min", axis, t.rank);
+  checkReducible("min", t.shape, normalizeAxes("min", axis, t.rank));
   return neg(max(neg(t), axis, keepDims));
 }

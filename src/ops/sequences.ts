@@ -7,6 +7,7 @@ import { allocate, checkDType, fitsInt32, INT32_MAX, INT32_MIN, type DType } fro
 import { fromValues } from "../tensor/create.js";
 import { checkShape, sizeOf } from "../tensor/shape.js";
 import { describe, type Tensor } from "../tensor/tensor.js";
+import { finiteNumber } from "../util/args.js";
 
 /**
  * `start, start + step, …` up to but excluding `stop`; `range(n)` is `range(0, n)`. The result is
@@ -18,9 +19,9 @@ import { describe, type Tensor } from "../tensor/tensor.js";
  */
 export function range(start: number, stop?: number, step = 1, dtype: DType = "float32"): Tensor {
   if (stop === undefined) return range(0, start, step, dtype);
-  checkNumber("range", "start", start);
-  checkNumber("range", "stop", stop);
-  checkNumber("range", "step", step);
+  finiteNumber("range", "start", start);
+  finiteNumber("range", "stop", stop);
+  finiteNumber("range", "step", step);
   checkDType(dtype, "range");
   if (step === 0) throw new Error("range: step must not be 0");
   if (dtype === "int32" && !(Number.isInteger(start) && Number.isInteger(step))) {
@@ -41,8 +42,8 @@ export function range(start: number, stop?: number, step = 1, dtype: DType = "fl
  * @example `gt.linspace(0, 1, 5)` gives `[0, 0.25, 0.5, 0.75, 1]`.
  */
 export function linspace(start: number, stop: number, num: number): Tensor {
-  checkNumber("linspace", "start", start);
-  checkNumber("linspace", "stop", stop);
+  finiteNumber("linspace", "start", start);
+  finiteNumber("linspace", "stop", stop);
   if (!Number.isInteger(num) || num < 1) throw new Error(`linspace: num must be a positive integer, got ${describe(num)}`);
   const out = allocate("float32", num, "linspace", [num]);
   const step = num === 1 ? 0 : (stop - start) / (num - 1);
@@ -71,6 +72,3 @@ export function eye(numRows: number, numColumns = numRows, batchShape: readonly 
   return fromValues(out, shape, dtype);
 }
 
-function checkNumber(op: string, arg: string, v: unknown): void {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new Error(`${op}: ${arg} must be a finite number, got ${describe(v)}`);
-}

@@ -4,7 +4,7 @@
  */
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { checkOptionNames, fraction, positive } from "./options.js";
-import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+import { allocateLike, checkUpdate, slotRecord, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link adadeltaUpdate}. */
 export interface AdadeltaHyperparameters {
@@ -54,7 +54,7 @@ export function adadeltaUpdate(weight: FloatArray, grad: FloatArray, slots: Adad
   /** The new running mean of the squared steps. */
   accDelta: FloatArray;
 } {
-  checkLengths("adadeltaUpdate", weight, grad, { squareAvg: slots.squareAvg, accDelta: slots.accDelta });
+  checkUpdate("adadeltaUpdate", weight, grad, slotRecord("adadeltaUpdate", slots, ["squareAvg", "accDelta"]), hp, { learningRate: "number", rho: "number", epsilon: "number" });
   const { learningRate: lr, rho, epsilon } = hp;
   const w = allocateLike(weight);
   const s = allocateLike(weight);

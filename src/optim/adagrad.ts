@@ -4,7 +4,7 @@
  */
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { checkOptionNames, nonNegative, positive } from "./options.js";
-import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+import { allocateLike, checkUpdate, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link adagradUpdate}. */
 export interface AdagradHyperparameters {
@@ -44,7 +44,7 @@ export function adagradUpdate(weight: FloatArray, grad: FloatArray, accumulator:
   /** The new sum of squared gradients. */
   accumulator: FloatArray;
 } {
-  checkLengths("adagradUpdate", weight, grad, { accumulator });
+  checkUpdate("adagradUpdate", weight, grad, { accumulator }, hp, { learningRate: "number", initialAccumulatorValue: "number", epsilon: "number" });
   const { learningRate: lr, initialAccumulatorValue: a0, epsilon } = hp;
   const w = allocateLike(weight);
   const a = allocateLike(weight);

@@ -5,7 +5,7 @@
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { scaled } from "./gradients.js";
 import { checkBoolean, checkConvention, checkOptionNames, fraction, nonNegative, positive, type Convention } from "./options.js";
-import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+import { allocateLike, checkStep, checkUpdate, slotRecord, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link adamUpdate}. */
 export interface AdamHyperparameters {
@@ -24,6 +24,9 @@ export interface AdamHyperparameters {
   /** Whose update rule to run (default `'pytorch'`). */
   convention?: Convention;
 }
+
+/** @internal What {@link checkUpdate} checks of Adam's (and AdamW's) hyperparameters. */
+export const ADAM_HYPERPARAMETERS = { learningRate: "number", beta1: "number", beta2: "number", epsilon: "number", amsgrad: "boolean", weightDecay: "number", convention: "convention" } as const;
 
 /** Adam's slots for one weight: the moment estimates, and AMSGrad's running maximum of `v`. */
 export interface AdamSlots {
@@ -77,7 +80,8 @@ export function adamUpdate(weight: FloatArray, grad: FloatArray, slots: AdamSlot
   /** The new running maximum of `v` (amsgrad only). */
   vMax?: FloatArray;
 } {
-  checkLengths("adamUpdate", weight, grad, { m: slots.m, v: slots.v, vMax: slots.vMax });
+  checkStep("adamUpdate", step);
+  checkUpdate("adamUpdate", weight, grad, slotRecord("adamUpdate", slots, ["m", "v", "vMax"]), hp, ADAM_HYPERPARAMETERS);
   if (hp.convention === "keras") return kerasAdamUpdate(weight, grad, slots, step, hp);
   const { learningRate: lr, beta1, beta2, epsilon, amsgrad, weightDecay: wd } = hp;
   const t = step + 1;

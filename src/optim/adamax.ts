@@ -5,7 +5,7 @@
  */
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { checkOptionNames, fraction, positive } from "./options.js";
-import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+import { allocateLike, checkStep, checkUpdate, slotRecord, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link adamaxUpdate}. */
 export interface AdamaxHyperparameters {
@@ -58,7 +58,8 @@ export function adamaxUpdate(weight: FloatArray, grad: FloatArray, slots: Adamax
   /** The new infinity norm. */
   u: FloatArray;
 } {
-  checkLengths("adamaxUpdate", weight, grad, { m: slots.m, u: slots.u });
+  checkStep("adamaxUpdate", step);
+  checkUpdate("adamaxUpdate", weight, grad, slotRecord("adamaxUpdate", slots, ["m", "u"]), hp, { learningRate: "number", beta1: "number", beta2: "number", epsilon: "number" });
   const { learningRate: lr, beta1, beta2, epsilon } = hp;
   const stepSize = lr / (1 - Math.pow(beta1, step + 1));
   const w = allocateLike(weight);

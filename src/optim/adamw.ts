@@ -3,10 +3,10 @@
  * have it.
  * @module
  */
-import { adamUpdate, type AdamHyperparameters, type AdamSlots } from "./adam.js";
+import { ADAM_HYPERPARAMETERS, adamUpdate, type AdamHyperparameters, type AdamSlots } from "./adam.js";
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { checkBoolean, checkConvention, checkOptionNames, fraction, nonNegative, positive, type Convention } from "./options.js";
-import { allocateLike, type FloatArray, type SlotEntry } from "./state.js";
+import { allocateLike, checkStep, checkUpdate, slotRecord, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link adamwUpdate}: Adam's, with `weightDecay` decoupled. */
 export type AdamWHyperparameters = AdamHyperparameters;
@@ -39,6 +39,9 @@ export type AdamWHyperparameters = AdamHyperparameters;
  * ```
  */
 export function adamwUpdate(weight: FloatArray, grad: FloatArray, slots: AdamSlots, step: number, hp: AdamWHyperparameters): ReturnType<typeof adamUpdate> {
+  // Checked here too, before the decay reads them, so that the messages name adamwUpdate.
+  checkStep("adamwUpdate", step);
+  checkUpdate("adamwUpdate", weight, grad, slotRecord("adamwUpdate", slots, ["m", "v", "vMax"]), hp, ADAM_HYPERPARAMETERS);
   const keep = 1 - hp.learningRate * hp.weightDecay;
   const decayed = allocateLike(weight);
   for (let i = 0; i < weight.length; i++) decayed[i] = weight[i] * keep;

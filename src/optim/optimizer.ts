@@ -10,6 +10,7 @@ import { describe, Tensor, Variable } from "../tensor/tensor.js";
 import { clipByGlobalNorm, clipByNorm, clipByValue } from "./gradients.js";
 import { positive } from "./options.js";
 import type { LearningRateSchedule } from "./schedules.js";
+import { refuseAbstract } from "../util/args.js";
 import {
   checkStateForm, copyVariableState, exportEntry, importEntry,
   type FloatArray, type OptimizerState, type SlotEntry, type Slots, type VariableState,
@@ -79,6 +80,9 @@ export abstract class Optimizer {
    * @param defaultLearningRate - the learning rate when `options.learningRate` is absent.
    */
   protected constructor(name: string, options: Readonly<Record<string, unknown>>, defaultLearningRate: number) {
+    refuseAbstract(new.target, Optimizer, "use SGD, Adam, RMSprop, … or extend it, implementing update() and slotNames()");
+    if (typeof name !== "string" || name === "") throw new Error(`Optimizer: name must be a non-empty string such as 'SGD', got ${describe(name)}`);
+    if (options === null || typeof options !== "object") throw new Error(`${name}: options must be an object such as { learningRate: 0.01 }, got ${describe(options)}`);
     this.name = name;
     this._learningRate = checkLearningRate(name, options.learningRate ?? defaultLearningRate);
     const clip = (key: string, label: string): number | undefined => (options[key] === undefined ? undefined : positive(name, label, options[key]));

@@ -5,7 +5,7 @@
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { scaled } from "./gradients.js";
 import { checkBoolean, checkConvention, checkOptionNames, fraction, nonNegative, positive, type Convention } from "./options.js";
-import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+import { allocateLike, checkUpdate, slotRecord, type FloatArray, type SlotEntry } from "./state.js";
 
 /** The hyperparameters of one {@link rmspropUpdate}. */
 export interface RMSpropHyperparameters {
@@ -75,7 +75,7 @@ export function rmspropUpdate(weight: FloatArray, grad: FloatArray, slots: RMSpr
   /** The new running mean of g². */
   squareAvg: FloatArray;
 } {
-  checkLengths("rmspropUpdate", weight, grad, { squareAvg: slots.squareAvg, gradAvg: slots.gradAvg, momentumBuffer: slots.momentumBuffer, momentum: slots.momentum });
+  checkUpdate("rmspropUpdate", weight, grad, slotRecord("rmspropUpdate", slots, ["squareAvg", "gradAvg", "momentumBuffer", "momentum"]), hp, { learningRate: "number", rho: "number", epsilon: "number", momentum: "number", centered: "boolean", weightDecay: "number", convention: "convention" });
   if (hp.convention === "keras") return kerasRmspropUpdate(weight, grad, slots, hp);
   const { learningRate: lr, rho, epsilon, momentum, centered, weightDecay: wd } = hp;
   const n = weight.length;

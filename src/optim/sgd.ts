@@ -8,7 +8,7 @@ import { sgdMomentumF32 } from "../kernels/wasm/index.js";
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { scaled } from "./gradients.js";
 import { checkBoolean, checkConvention, checkNumber, checkOptionNames, nonNegative, type Convention } from "./options.js";
-import { allocateLike, checkLengths, type FloatArray, type SlotEntry } from "./state.js";
+import { allocateLike, checkUpdate, type FloatArray, type SlotEntry } from "./state.js";
 
 /** Below this many float32 weights the copies into WebAssembly memory cost more than its SIMD saves. */
 const WASM_MIN_ELEMENTS = 1024;
@@ -68,7 +68,7 @@ export function sgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatA
   /** The new velocity (undefined when momentum is 0). */
   velocity: FloatArray | undefined;
 } {
-  checkLengths("sgdUpdate", weight, grad, { velocity });
+  checkUpdate("sgdUpdate", weight, grad, { velocity }, hp, { learningRate: "number", momentum: "number", dampening: "number", nesterov: "boolean", weightDecay: "number", convention: "convention" });
   if (hp.convention === "keras") return kerasSgdUpdate(weight, grad, velocity, hp);
   const { learningRate: lr, momentum: m, dampening, nesterov, weightDecay: wd } = hp;
   const n = weight.length;

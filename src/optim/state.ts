@@ -5,6 +5,7 @@
  */
 import { describe } from "../tensor/tensor.js";
 import { fmt, sizeOf } from "../tensor/shape.js";
+import { checkBoolean, checkConvention, checkNumber, checkOptionNames } from "./options.js";
 
 /** The typed arrays behind float tensors, on which updates run. */
 export type FloatArray = Float32Array | Float64Array;
@@ -106,14 +107,54 @@ export function allocateLike(like: FloatArray): FloatArray {
   return like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length);
 }
 
+/** How an update function's hyperparameter is checked: a finite number, a boolean, or a {@link Convention}. */
+export type HyperparameterKind = "number" | "boolean" | "convention";
+
+const isFloatArray = (a: unknown): a is FloatArray => a instanceof Float32Array || a instanceof Float64Array;
+
 /**
- * @internal Throws unless the gradient and every given slot have as many elements as the weight:
- * the pure update functions are public and may be called with arrays that do not belong together.
+ * @internal Checks an update function's arguments once per call, before its loop: the pure update
+ * functions are public and may be called with arrays that do not belong together or with a
+ * misspelt hyperparameter. The weight and gradient are float typed arrays of one length, every
+ * given slot too, and `hp` holds each hyperparameter in `hyper` (`convention` may be left out).
+ * @throws Error naming `where`, the argument and what was wrong.
  */
-export function checkLengths(where: string, weight: FloatArray, grad: FloatArray, slots: Readonly<Record<string, FloatArray | undefined>>): void {
+export function checkUpdate(where: string, weight: unknown, grad: unknown, slots: Readonly<Record<string, unknown>>, hp: unknown, hyper: Readonly<Record<string, HyperparameterKind>>): void {
+  if (!isFloatArray(weight)) throw new Error(`${where}: weight must be a Float32Array or a Float64Array, got ${describe(weight)}`);
+  if (!isFloatArray(grad)) throw new Error(`${where}: grad must be a Float32Array or a Float64Array, got ${describe(grad)}`);
   if (grad.length !== weight.length) throw new Error(`${where}: the gradient has ${grad.length} elements but the weight has ${weight.length}`);
   for (const [name, s] of Object.entries(slots)) {
     if (s === undefined) continue;
+    if (!isFloatArray(s)) throw new Error(`${where}: slot '${name}' must be a Float32Array or a Float64Array (or undefined before the first step), got ${describe(s)}`);
     if (s.length !== weight.length) throw new Error(`${where}: slot '${name}' has ${s.length} elements but the weight has ${weight.length}`);
   }
+  const names = Object.keys(hyper);
+  if (hp === null || typeof hp !== "object" || Array.isArray(hp) || ArrayBuffer.isView(hp)) {
+    throw new Error(`${where}: hp must be an object of hyperparameters { ${names.join(", ")} }, got ${describe(hp)}`);
+  }
+  const h = checkOptionNames(`${where}: hp`, hp, names);
+  for (const name of names) {
+    const kind = hyper[name];
+    if (kind === "number") checkNumber(where, `hp.${name}`, h[name], () => true, "");
+    else if (kind === "boolean") checkBoolean(where, `hp.${name}`, h[name]);
+    else checkConvention(where, h[name]);
+  }
+}
+
+/**
+ * @internal The slots argument of an update function as a record: an object whose entries are
+ * checked by {@link checkUpdate}.
+ * @throws Error naming `where` when `slots` is not an object.
+ */
+export function slotRecord(where: string, slots: unknown, names: readonly string[]): Readonly<Record<string, unknown>> {
+  if (slots === null || typeof slots !== "object" || Array.isArray(slots) || ArrayBuffer.isView(slots)) {
+    throw new Error(`${where}: slots must be an object { ${names.join(", ")} } of typed arrays, each left out before the first step ({} then), got ${describe(slots)}`);
+  }
+  const s = slots as Record<string, unknown>;
+  return Object.fromEntries(names.map((n) => [n, s[n]]));
+}
+
+/** @internal Throws unless `step`, the updates already applied, is a non-negative integer. */
+export function checkStep(where: string, step: unknown): void {
+  if (!isIndex(step)) throw new Error(`${where}: step must be the number of updates already applied, a non-negative integer, got ${describe(step)}`);
 }

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { describe } from "../tensor/tensor.js";
+import { booleanArg, finiteNumber, numberList } from "../util/args.js";
 
 /** Axis-aligned box `[x0, x1] × [y0, y1]` with `x0 < x1`, `y0 < y1`. */
 export interface Box {
@@ -163,7 +165,7 @@ export interface PolylineExit {
  *   left out even where they cross it: an optimizer path that has left the plot
  *   then shows no stray lines across it (default true, right for data series).
  * @returns The visible runs plus what was dropped, for legend notes.
- * @throws Error if `xs` and `ys` differ in length.
+ * @throws Error if `xs` and `ys` are not arrays of one length, `box` has a non-finite bound, or a flag is not a boolean.
  * @example
  * ```ts
  * clipPolyline([0, 1, NaN, 2], [0, 1, 0, 2], { x0: 0, x1: 3, y0: 0, y1: 3 }, false).runs;
@@ -177,6 +179,12 @@ export function clipPolyline(
   stopAtNonFinite: boolean,
   passThrough = true,
 ): ClippedPolyline {
+  numberList("clipPolyline", "xs", xs);
+  numberList("clipPolyline", "ys", ys);
+  if (box === null || typeof box !== "object") throw new Error(`clipPolyline: box must be an object { x0, x1, y0, y1 }, got ${describe(box)}`);
+  for (const k of ["x0", "x1", "y0", "y1"] as const) finiteNumber("clipPolyline", `box.${k}`, box[k]);
+  booleanArg("clipPolyline", "stopAtNonFinite", stopAtNonFinite);
+  booleanArg("clipPolyline", "passThrough", passThrough);
   if (xs.length !== ys.length) {
     throw new Error(`clipPolyline: ${xs.length} x values but ${ys.length} y values`);
   }

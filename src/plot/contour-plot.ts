@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkOptionNames, optionNames } from "../util/options.js";
+import { optionNames, requiredOptions } from "../util/options.js";
 import { clipPolyline } from "./clip.js";
 import { checkBox, contourLevels, contourLines, sampleGrid } from "./contour.js";
 import { arrowhead, checkSize, drawAxes, drawLegend, layoutFrame, marker, openSvg, pathData, type LegendEntry, type MarkerShape } from "./frame.js";
@@ -120,10 +120,10 @@ function rampColor(t: number): string {
  * ```
  */
 export function contourPlot(options: ContourPlotOptions): string {
-  checkOptionNames("contourPlot", options, optionNames<ContourPlotOptions>({
+  requiredOptions("contourPlot", options, optionNames<ContourPlotOptions>({
     f: true, xRange: true, yRange: true, levels: true, levelSpacing: true, resolution: true, paths: true,
     title: true, xLabel: true, yLabel: true, width: true, height: true, maxMarkers: true, equalAspect: true,
-  }));
+  }), "contourPlot({ f: (x, y) => x * x + y * y, xRange: [-2, 2], yRange: [-2, 2] })");
   const fn = "contourPlot";
   checkBox(options.xRange, "xRange", fn);
   checkBox(options.yRange, "yRange", fn);

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { describe } from "../tensor/tensor.js";
+import { finiteNumber, numberList } from "../util/args.js";
 
 /** A polyline as `[x, y]` points; closed loops repeat their first point at the end. */
 export type Polyline = Array<[number, number]>;
@@ -221,7 +223,7 @@ export function checkBox(range: readonly [number, number], name: string, fn: str
  * @param grid - Samples from {@link sampleGrid}.
  * @param level - Finite iso-value.
  * @returns Polylines in data coordinates (see {@link marchingSquares} for ordering and closure).
- * @throws Error if `level` is not finite.
+ * @throws Error if `grid` is not a grid of `cols × rows` samples over finite ranges, or `level` is not finite.
  * @example
  * ```ts
  * const g = sampleGrid((x, y) => x * x + y * y, [-2, 2], [-2, 2], 81);
@@ -229,6 +231,17 @@ export function checkBox(range: readonly [number, number], name: string, fn: str
  * ```
  */
 export function contourLines(grid: Grid, level: number): Polyline[] {
+  if (grid === null || typeof grid !== "object") throw new Error(`contourLines: grid must be what sampleGrid returns, { values, cols, rows, xRange, yRange }, got ${describe(grid)}`);
+  checkBox(grid.xRange, "grid.xRange", "contourLines");
+  checkBox(grid.yRange, "grid.yRange", "contourLines");
+  const { cols, rows } = grid;
+  if (!Number.isInteger(cols) || !Number.isInteger(rows) || cols < 2 || rows < 2) {
+    throw new Error(`contourLines: grid.cols and grid.rows must be integers >= 2, got ${describe(cols)} and ${describe(rows)}`);
+  }
+  if (numberList("contourLines", "grid.values", grid.values).length !== cols * rows) {
+    throw new Error(`contourLines: grid.values has ${grid.values.length} samples but cols × rows is ${cols * rows}`);
+  }
+  finiteNumber("contourLines", "level", level);
   const sx = (grid.xRange[1] - grid.xRange[0]) / (grid.cols - 1);
   const sy = (grid.yRange[1] - grid.yRange[0]) / (grid.rows - 1);
   return marchingSquares(grid.values, grid.cols, grid.rows, level).map((line) =>

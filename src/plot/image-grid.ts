@@ -4,7 +4,7 @@
  * and embedded as a PNG, drawn with crisp pixels.
  * @module
  */
-import { checkOptionNames, optionNames } from "../util/options.js";
+import { optionNames, requiredOptions } from "../util/options.js";
 import { openSvg } from "./frame.js";
 import { base64, grayscalePng } from "./png.js";
 import { el, text } from "./xml.js";
@@ -47,7 +47,7 @@ const TITLE = 28;
  * @example `gt.plot.imageGrid({ images: maps.map((values, i) => ({ values, label: `filter ${i}` })), width: 26, height: 26 })`
  */
 export function imageGrid(options: ImageGridOptions): string {
-  checkOptionNames("imageGrid", options, optionNames<ImageGridOptions>({ images: true, width: true, height: true, columns: true, scale: true, title: true }));
+  requiredOptions("imageGrid", options, optionNames<ImageGridOptions>({ images: true, width: true, height: true, columns: true, scale: true, title: true }), "imageGrid({ images: [{ values, label }], width: 28, height: 28 })");
   const { images, width, height, columns = 8, scale = 3, title } = options;
   if (!Array.isArray(images) || images.length === 0) throw new Error("imageGrid: images must be a non-empty array");
   const cellW = Math.max(width, ...images.map((im) => im.width ?? width)) * scale;

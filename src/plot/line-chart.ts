@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { checkOptionNames, optionNames } from "../util/options.js";
+import { optionNames, requiredOptions } from "../util/options.js";
 import { clipPolyline } from "./clip.js";
 import { checkSize, drawAxes, drawLegend, layoutFrame, marker, openSvg, PALETTE, pathData, type LegendEntry } from "./frame.js";
 import { linearScale, logScale, type Scale } from "./scale.js";
@@ -87,7 +87,7 @@ export interface LineChartOptions {
  * ```
  */
 export function lineChart(options: LineChartOptions): string {
-  checkOptionNames("lineChart", options, optionNames<LineChartOptions>({ series: true, title: true, xLabel: true, yLabel: true, y2Label: true, y2Range: true, width: true, height: true, logY: true, xRange: true, yRange: true }));
+  requiredOptions("lineChart", options, optionNames<LineChartOptions>({ series: true, title: true, xLabel: true, yLabel: true, y2Label: true, y2Range: true, width: true, height: true, logY: true, xRange: true, yRange: true }), "lineChart({ series: [{ name: 'loss', y: losses }] })");
   const fn = "lineChart";
   const { series } = options;
   if (!Array.isArray(series) || series.length === 0) throw new Error(`${fn}: options.series must be a non-empty array`);

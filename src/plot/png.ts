@@ -4,6 +4,7 @@
  * stored (uncompressed) blocks, which every PNG reader accepts. Works in Node and browsers.
  * @module
  */
+import { describe } from "../tensor/tensor.js";
 import { crc32 } from "../io/crc32.js";
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
@@ -48,6 +49,7 @@ function zlibStored(raw: Uint8Array): Uint8Array {
  * @throws Error when the pixel count does not match the size.
  */
 export function grayscalePng(pixels: Uint8Array, width: number, height: number): Uint8Array {
+  if (!(pixels instanceof Uint8Array)) throw new Error(`grayscalePng: pixels must be a Uint8Array of width × height bytes, got ${describe(pixels)}`);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || pixels.length !== width * height) {
     throw new Error(`grayscalePng: expected ${width}×${height} = ${width * height} pixels, got ${pixels.length}`);
   }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { booleanArg, finiteNumber } from "../util/args.js";
 
 /** A 1-D mapping from data values to pixels, linear or base-10 logarithmic. */
 export interface Scale {
@@ -110,13 +111,15 @@ export function niceDomain(lo: number, hi: number, target = 5): [number, number]
  * @param v - Tick value.
  * @param step - Spacing between ticks (decides the number of decimals).
  * @returns The label, e.g. `"0.2"`, `"1500"`, `"2e-6"`, `"3.5e7"`.
- * @throws Never.
+ * @throws Error if `v` is not a finite number or `step` not a finite number > 0.
  * @example
  * ```ts
  * formatTick(0.6000000000000001, 0.2); // "0.6"
  * ```
  */
 export function formatTick(v: number, step: number): string {
+  finiteNumber("formatTick", "v", v);
+  finiteNumber("formatTick", "step", step, (s) => s > 0, "> 0");
   if (v === 0) return "0";
   const a = Math.abs(v);
   const stepExp = Math.floor(Math.log10(step) + 1e-9);
@@ -168,7 +171,7 @@ export function logTicks(lo: number, hi: number): number[] {
  *
  * @param v - Positive tick value.
  * @returns The label.
- * @throws Never.
+ * @throws Error if `v` is not a finite number > 0.
  * @example
  * ```ts
  * formatLogTick(0.001); // "0.001"
@@ -176,6 +179,7 @@ export function logTicks(lo: number, hi: number): number[] {
  * ```
  */
 export function formatLogTick(v: number): string {
+  finiteNumber("formatLogTick", "v", v, (x) => x > 0, "> 0");
   const e = Math.floor(Math.log10(v) + 1e-9);
   if (e >= -4 && e <= 5) return String(clean(v));
   const [m, ex] = v.toExponential(0).split("e");
@@ -183,7 +187,9 @@ export function formatLogTick(v: number): string {
 }
 
 function checkRange(lo: number, hi: number, fn: string): void {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
+  finiteNumber(fn, "lo", lo);
+  finiteNumber(fn, "hi", hi);
+  if (lo > hi) {
     throw new Error(`${fn}: need finite lo <= hi, got [${lo}, ${hi}]`);
   }
 }
@@ -197,13 +203,16 @@ function checkRange(lo: number, hi: number, fn: string): void {
  * @param nice - Whether to round the domain outward to tick steps.
  * @param target - Desired number of tick intervals.
  * @returns The scale.
- * @throws Error if the bounds are not finite or `lo > hi`.
+ * @throws Error if the bounds are not finite or `lo > hi`, `nice` is not a boolean or `target` not a number >= 1.
  * @example
  * ```ts
  * linearScale(0.13, 0.97, true).domain; // [0, 1]
  * ```
  */
 export function linearScale(lo: number, hi: number, nice: boolean, target = 5): Scale {
+  checkRange(lo, hi, "linearScale");
+  booleanArg("linearScale", "nice", nice);
+  finiteNumber("linearScale", "target", target, (t) => t >= 1, ">= 1");
   const domain = nice ? niceDomain(lo, hi, target) : widen(lo, hi);
   const ticks = linearTicks(domain[0], domain[1], target);
   const step = niceStep(domain[1] - domain[0], target);

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { stringArg } from "../util/args.js";
 
 /**
  * Escapes text for use in XML character data or a double- or single-quoted
@@ -18,6 +19,7 @@
  * ```
  */
 export function escapeXml(text: string): string {
+  stringArg("escapeXml", "text", text);
   return text
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
     .replace(/&/g, "&amp;")

@@ -30,7 +30,7 @@ export function tensor(values: number | NestedArray | ArrayLike<number>, shape?:
   if (typeof values === "number") {
     flat = [values];
     inferred = [];
-  } else if (ArrayBuffer.isView(values)) {
+  } else if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
     flat = values as ArrayLike<number>;
     inferred = [flat.length];
   } else if (Array.isArray(values)) {
@@ -92,14 +92,15 @@ export function fill(shape: readonly number[], value: number, dtype: DType = "fl
   return filled("fill", shape, value, dtype);
 }
 
-/** {@link fill} with the name of the function the user called (zeros, ones), for messages. */
-function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
+/** @internal {@link fill} with the name of the function the user called (zeros, ones), for messages. */
+export function filled(op: string, shape: readonly number[], value: number, dtype: DType): Tensor {
   checkShape(shape, op);
   checkDType(dtype, op);
   if (typeof value !== "number") throw new Error(`${op}: value must be a number, got ${describe(value)}`);
   if (dtype === "int32" && !fitsInt32(value)) throw new Error(`${op}: value ${value} ${int32Problem(value)}, but the dtype is int32`);
   const buffer = allocate(dtype, sizeOf(shape), op, shape);
-  if (value !== 0) buffer.fill(value);
+  // A new buffer holds +0 already; −0 must be written (−0 !== 0 is false).
+  if (!Object.is(value, 0)) buffer.fill(value);
   return new Tensor(buffer, shape, dtype);
 }
 
@@ -239,6 +240,15 @@ function finite(where: string, args: Record<string, number>): void {
   }
 }
 
+/** tensor() for {@link variable}, whose messages name variable and its argument. */
+function lifted(initial: number | NestedArray | ArrayLike<number>, dtype: DType | undefined): Tensor {
+  try {
+    return tensor(initial, undefined, dtype);
+  } catch (e) {
+    throw new Error(`variable: initial is not a valid tensor: ${(e as Error).message}`);
+  }
+}
+
 /**
  * Makes a {@link Variable}: a tensor whose value optimizers replace with `assign`.
  * @example
@@ -254,7 +264,7 @@ export function variable(initial: Tensor | number | NestedArray | ArrayLike<numb
   if (!(initial instanceof Tensor) && typeof initial !== "number" && !Array.isArray(initial) && !ArrayBuffer.isView(initial)) {
     throw new Error(`variable: initial must be a tensor, a number or an array, got ${describe(initial)}`);
   }
-  const value = initial instanceof Tensor ? initial : tensor(initial, undefined, options.dtype);
+  const value = initial instanceof Tensor ? initial : lifted(initial, options.dtype);
   if (options.dtype !== undefined && value.dtype !== options.dtype) {
     throw new Error(`variable: the initial value is ${value.dtype} but dtype ${options.dtype} was asked for; cast it first`);
   }

@@ -34,7 +34,7 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
 
 /** Throws unless every dimension is a non-negative integer. */
 export function checkShape(shape: unknown, where: string): number[] {
-  if (!Array.isArray(shape)) throw new Error(`${where}: shape must be an array of integers, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new Error(`${where}: shape must be an array of integers, got ${describeValue(shape)}`);
   for (const d of shape) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
       throw new Error(`${where}: shape ${JSON.stringify(shape)} has an invalid dimension ${String(d)}; dimensions are non-negative integers`);

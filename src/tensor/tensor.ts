@@ -3,7 +3,7 @@
  * an optimizer replaces.
  * @module
  */
-import { allocate, type DType, type TypedArray } from "./dtype.js";
+import { allocate, ARRAY_TYPES, type DType, type TypedArray } from "./dtype.js";
 import { sizeOf, stridesOf } from "./shape.js";
 import { formatTensor } from "./format.js";
 import { copyStrided } from "../kernels/layout.js";
@@ -55,6 +55,11 @@ export class Tensor {
 
   /** @internal Use {@link tensor} and the other creation functions instead. */
   constructor(buffer: TypedArray, shape: readonly number[], dtype: DType, strides?: readonly number[], offset = 0, id?: number) {
+    // Every op makes tensors through here: a few comparisons, and the message only on failure.
+    const type = dtype === "float32" ? Float32Array : dtype === "float64" ? Float64Array : dtype === "int32" ? Int32Array : undefined;
+    if (type === undefined || !(buffer instanceof type) || !Array.isArray(shape) || (strides !== undefined && !Array.isArray(strides))) badTensor(buffer, shape, dtype, strides);
+    for (let i = 0; i < shape.length; i++) if (!(shape[i] >= 0) || shape[i] % 1 !== 0) badTensor(buffer, shape, dtype, strides);
+    if (strides === undefined && offset + sizeOf(shape) > buffer.length) badTensor(buffer, shape, dtype, strides);
     this.id = id ?? nextId++;
     this._buffer = buffer;
     this._shape = Object.freeze(shape.slice());
@@ -215,6 +220,8 @@ export class Variable extends Tensor {
 
   /** @internal Use {@link variable}. */
   constructor(initial: Tensor, options: VariableOptions = {}) {
+    if (!(initial instanceof Tensor)) throw new Error(`Variable: initial must be a tensor (gt.variable also takes numbers and arrays), got ${describe(initial)}`);
+    if (options === null || typeof options !== "object") throw new Error(`Variable: options must be an object such as { name: 'w' }, got ${describe(options)}`);
     super(initial.values(), initial.shape, initial.dtype);
     this.name = options.name ?? `variable_${nextVariable++}`;
     this.trainable = options.trainable ?? true;
@@ -248,12 +255,25 @@ export class Variable extends Tensor {
   }
 }
 
+/** The Tensor constructor's message, off its hot path: what of buffer, shape, dtype and strides is wrong. */
+function badTensor(buffer: unknown, shape: unknown, dtype: unknown, strides: unknown): never {
+  const hint = "use gt.tensor, gt.zeros and the other creation functions instead";
+  if (dtype !== "float32" && dtype !== "float64" && dtype !== "int32") throw new Error(`Tensor: unknown dtype ${JSON.stringify(dtype) ?? describe(dtype)}; expected 'float32', 'float64' or 'int32' (${hint})`);
+  if (!(buffer instanceof ARRAY_TYPES[dtype])) throw new Error(`Tensor: buffer must be a ${ARRAY_TYPES[dtype].name} for dtype ${dtype}, got ${describe(buffer)} (${hint})`);
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
+    throw new Error(`Tensor: shape must be an array of non-negative integers, got ${Array.isArray(shape) ? JSON.stringify(shape).slice(0, 80) : describe(shape)} (${hint})`);
+  }
+  if (strides !== undefined && !Array.isArray(strides)) throw new Error(`Tensor: strides must be an array of integers, got ${describe(strides)} (${hint})`);
+  throw new Error(`Tensor: shape [${(shape as number[]).join(", ")}] needs ${sizeOf(shape as number[])} elements but the buffer holds ${buffer.length} (${hint})`);
+}
+
 /** @internal A short description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (value instanceof Tensor) return `a ${value.dtype} tensor of shape [${value.shape.join(", ")}]`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<number>).length}`;
   if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "Object"})`;
   return `${typeof value} ${String(value)}`;
 }

@@ -2,7 +2,7 @@
  * `model.compile`: resolving the optimizer, the loss and the metrics by name, as Keras does.
  * @module
  */
-import type { Tensor, TensorLike } from "../tensor/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import { describe } from "../tensor/tensor.js";
 import * as losses from "../losses/index.js";
 import * as metricFns from "../losses/metrics.js";
@@ -10,8 +10,12 @@ import { precisionCounts, recallCounts } from "../losses/confusion.js";
 import { Adadelta, Adagrad, Adam, Adamax, AdamW, Optimizer, RMSprop, SGD } from "../optim/index.js";
 import { camelCase, checkOptions } from "../layers/options.js";
 
-/** A loss or metric: true values and predictions in, a scalar out (the batch mean). */
-export type LossOrMetricFn = (yTrue: TensorLike, yPred: Tensor) => Tensor;
+/**
+ * A loss or metric: true values and predictions in, a scalar out (the batch mean). `fit` and
+ * `evaluate` pass the targets as a tensor (a batch of `y`), so a function of two tensors fits, and
+ * so does every `gt.losses` function (which also takes plain arrays).
+ */
+export type LossOrMetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 /** The optimizers `compile` knows by name (Keras' names), each with its defaults. */
 export type OptimizerName = "sgd" | "adam" | "rmsprop" | "adagrad" | "adadelta" | "adamax" | "adamw";
@@ -63,7 +67,7 @@ export type MetricName = "accuracy" | "acc" | "binaryAccuracy" | "categoricalAcc
 export interface CompiledMetric {
   name: string;
   fn: LossOrMetricFn;
-  counts: (yTrue: TensorLike, yPred: Tensor) => [number, number];
+  counts: (yTrue: Tensor, yPred: Tensor) => [number, number];
 }
 
 /** @internal What `compile` leaves on the model for `fit` and `evaluate`. */

@@ -44,3 +44,12 @@ export function checkOptionNames(where: string, options: unknown, known: readonl
 export function optionNames<T extends object>(names: { readonly [K in keyof Required<T>]: true }): readonly string[] {
   return Object.keys(names);
 }
+
+/**
+ * @internal {@link checkOptionNames} for a function whose options are required: a missing options
+ * object is named, with `example` showing a call.
+ */
+export function requiredOptions(where: string, options: unknown, known: readonly string[], example: string): Record<string, unknown> {
+  if (options === undefined) throw new Error(`${where}: options are required, e.g. ${example}`);
+  return checkOptionNames(where, options, known);
+}

@@ -53,6 +53,38 @@ describe("binary elementwise ops, every broadcasting pattern", () => {
   }
 });
 
+describe("maximum and minimum at ties", () => {
+  // A tie splits the gradient evenly (PyTorch's rule, as max over [a, b] does): exactly what
+  // central differences measure there, (max(a + h, a) − max(a − h, a)) / 2h = 1/2.
+  it("send half of the gradient to each input where a = b, all of it to the winner elsewhere", () => {
+    const a = gt.tensor([1, 2, 3, -0], undefined, "float64");
+    const b = gt.tensor([1, 5, 0, 0], undefined, "float64");
+    for (const [op, win] of [[gt.maximum, [0.5, 0, 1, 0.5]], [gt.minimum, [0.5, 1, 0, 0.5]]] as const) {
+      const tape = new gt.GradientTape();
+      tape.watch([a, b]);
+      const y = tape.record(() => op(a, b).sum());
+      const [da, db] = tape.gradient(y, [a, b]);
+      expect(Array.from(da!.data())).toEqual(win);
+      expect(Array.from(db!.data())).toEqual(win.map((w) => 1 - w));
+      expectGradient((x, z) => op(x, z), [a, b]);
+    }
+  });
+
+  it("give the exact gradient of a smooth composition with a tie in it (binary cross-entropy from logits at 0)", () => {
+    // maximum(x, 0) − x·z + log(1 + exp(−|x|)) is smooth; at x = 0 its derivative is
+    // sigmoid(0) − z = 0.5 − z, which needs maximum's 1/2 there (|x|' = sign(0) = 0).
+    const logits = gt.tensor([[0], [0], [0.5]], undefined, "float64");
+    const labels = gt.tensor([[1], [0], [1]], undefined, "float64");
+    const tape = new gt.GradientTape();
+    tape.watch(logits);
+    const loss = tape.record(() => gt.losses.binaryCrossentropy(labels, logits, { fromLogits: true }));
+    const [g] = tape.gradient(loss, [logits]);
+    const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+    expect(Array.from(g!.data())).toEqual([(0.5 - 1) / 3, 0.5 / 3, (sigmoid(0.5) - 1) / 3].map((v) => expect.closeTo(v, 14)));
+    expectGradient((x) => gt.losses.binaryCrossentropy(labels, x, { fromLogits: true }), [logits]);
+  });
+});
+
 describe("unary elementwise ops", () => {
   const shapes: number[][] = [[], [5], [2, 3]];
   for (const shape of shapes) {

@@ -2,26 +2,8 @@
 // norms written out below; layers tag their ops; the DOT text and the SVG name every op.
 import { describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
+import { micrograd } from "../../examples/micrograd.js";
 import { all, parseXml, unescape } from "../helpers/xml.js";
-
-/** micrograd's README expression, op for op, in float64. */
-function micrograd() {
-  const a = gt.tensor(-4, [], "float64"), b = gt.tensor(2, [], "float64");
-  const tape = new gt.GradientTape();
-  tape.watch([a, b]);
-  const g = tape.record(() => {
-    let c = a.add(b);
-    let d = a.mul(b).add(b.pow(3));
-    c = c.add(c.add(1));
-    c = c.add(gt.add(1, c).add(a.neg()));
-    d = d.add(d.mul(2).add(b.add(a).relu()));
-    d = d.add(gt.mul(3, d).add(b.sub(a).relu()));
-    const e = c.sub(d);
-    const f = e.pow(2);
-    return f.div(2).add(gt.div(10, f));
-  });
-  return { a, b, g, tape };
-}
 
 describe("tape.toGraph", () => {
   it("gives micrograd's expression as nodes and edges, with the gradients' norms", () => {

@@ -42,6 +42,10 @@
 // test/docs/snippets.test.ts proves that a wrong value, a wrong error or a failing hidden check
 // makes a guide fail.
 //
+// README.md's ```ts blocks are typechecked the same way (one module, in order) but not run: they
+// stand for a reader's program, with data (`dataset`) the README leaves to the reader, declared in
+// README_PRELUDE below.
+//
 // Each guide becomes test/docs/.generated/<guide>.ts (git-ignored); errors point at the guide's
 // lines. `import * as gt from "gradtape"` resolves to dist/ through the package's self-reference:
 // `npm test` builds dist/ before vitest runs.
@@ -61,6 +65,10 @@ const guides = readdirSync(docs).filter((f) => f.endsWith(".md")).sort();
 const origins = new Map<string, number[]>();
 const sh = promisify(execFile);
 let typecheck: { status: number | null; output: string } | undefined;
+/** What README.md's code uses and leaves to the reader: batches of digits and labels. */
+const README_PRELUDE = `declare const dataset: Iterable<[import("gradtape").Tensor, import("gradtape").Tensor]>;`;
+/** The markdown file a generated module came from: a guide in docs/, or README.md. */
+const source = (generated: string): string => (generated === "README.ts" ? "README.md" : `docs/${generated.replace(/\.ts$/, ".md")}`);
 
 describe("the guides' code", () => {
   beforeAll(() => {
@@ -75,11 +83,15 @@ describe("the guides' code", () => {
       writeFileSync(join(out, `${name}.ts`), text);
       origins.set(`${name}.ts`, origin);
     }
+    const readme = assemble(extractBlocks(readFileSync(join(root, "README.md"), "utf8"), "README.md"), "README.md");
+    writeFileSync(join(out, "README.ts"), `${readme.text}${README_PRELUDE}\n`);
+    origins.set("README.ts", readme.origin);
     writeFileSync(
       join(out, "tsconfig.json"),
       JSON.stringify({
         extends: "../../../tsconfig.json",
-        compilerOptions: { rootDir: ".", outDir: "out", declaration: false, sourceMap: false, noEmitOnError: true },
+        // paths: {}: "gradtape" is the package (dist/), as for a reader, not the tests' src/.
+        compilerOptions: { rootDir: ".", outDir: "out", declaration: false, sourceMap: false, noEmitOnError: true, paths: {} },
         include: ["*.ts"],
       }, null, 2),
     );
@@ -111,13 +123,17 @@ describe("the guides' code", () => {
     expect(found).toEqual([]);
   });
 
-  it("typechecks (strict, NodeNext, against dist/'s declarations)", () => {
+  it("README.md has ts blocks, typechecked with the guides", () => {
+    expect(extractBlocks(readFileSync(join(root, "README.md"), "utf8"), "README.md").filter((b) => !b.hidden).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("typechecks, with README.md's code (strict, NodeNext, against dist/'s declarations)", () => {
     const r = typecheck as { status: number | null; output: string };
     // Point each error at the guide's line: ".generated/x.ts(12,5): error …" → "docs/x.md:40:5 …".
     const errors = r.output.split("\n").filter(Boolean).map((line) => {
       const m = /([\w.-]+\.ts)\((\d+),(\d+)\): (.*)$/.exec(line);
       const n = m && origins.get(m[1])?.[Number(m[2]) - 1];
-      return m && n ? `docs/${m[1].replace(/\.ts$/, ".md")}:${n}:${m[3]} ${m[4]}` : line;
+      return m && n ? `${source(m[1])}:${n}:${m[3]} ${m[4]}` : line;
     });
     expect(errors).toEqual([]);
     expect(r.status).toBe(0);

@@ -1,7 +1,7 @@
 // The surfaces the momentum example and the lab's Paths tab share (examples/paths.ts): each
 // surface's tape loss is its plain function, gradients match finite differences, the stated
 // minimum is one, and the local-minimum surface does what the lab says with its defaults.
-// Imports the built package ("gradtape" is dist/), as examples/paths.ts does.
+// "gradtape" is src/ here, as for every test (vitest.config.ts), and examples/paths.ts with it.
 import * as gt from "gradtape";
 import { describe, expect, it } from "vitest";
 import { descend, localMinimum, rosenbrock, surfaces } from "../../examples/paths.js";

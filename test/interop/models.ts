@@ -15,24 +15,8 @@ export function mlp(): gt.Model {
   ]);
 }
 
-/** examples/mnist-cnn.ts' network, layer for layer. */
-export function mnistCnn(): gt.Model {
-  return gt.sequential([
-    gt.layers.conv2d({ filters: 32, kernelSize: 3, inputShape: [28, 28, 1], seed: 1 }),
-    gt.layers.maxPooling2d({ poolSize: 2 }),
-    gt.layers.batchNormalization({ momentum: 0.9 }),
-    gt.layers.relu(),
-    gt.layers.conv2d({ filters: 64, kernelSize: 3, seed: 2 }),
-    gt.layers.maxPooling2d({ poolSize: 2 }),
-    gt.layers.batchNormalization({ momentum: 0.9 }),
-    gt.layers.relu(),
-    gt.layers.flatten(),
-    gt.layers.dropout({ rate: 0.25, seed: 3 }),
-    gt.layers.dense({ units: 128, activation: "relu", seed: 4 }),
-    gt.layers.dropout({ rate: 0.25, seed: 5 }),
-    gt.layers.dense({ units: 10, activation: "softmax", seed: 6 }),
-  ]);
-}
+/** examples/mnist-cnn.ts' network (examples/mnist-cnn-network.ts). */
+export { mnistCnn } from "../../examples/mnist-cnn-network.js";
 
 /** Gives a batch normalization layer statistics and an affine map far from 0 and 1 (seeded). */
 export function setStatistics(layer: gt.layers.BatchNormalization, seed: number): void {
@@ -88,4 +72,26 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
+}
+
+/** Seeded ids in [0, inputDim), as an int32 tensor [batch, time]. */
+export function tokenIds(batch: number, time: number, inputDim: number, seed: number): gt.Tensor {
+  const u = gt.randomUniform([batch, time], { seed, minval: 0, maxval: inputDim });
+  return gt.tensor(Array.from(u.data(), (v) => Math.min(inputDim - 1, Math.floor(v))), [batch, time], "int32");
+}
+
+/** embedding → lstm → dense softmax over `classes`, seeded. */
+export function textModel(inputDim: number, length: number, units: number, classes: number): gt.Model {
+  return gt.sequential([
+    gt.layers.embedding({ inputDim, outputDim: 8, inputLength: length, seed: 1 }),
+    gt.layers.lstm({ units, seed: 2 }),
+    gt.layers.dense({ units: classes, activation: "softmax", seed: 3 }),
+  ]);
+}
+
+/** Trains a sequence model one epoch on a seeded task (the first id modulo `classes`) so its weights leave their draw. */
+export async function trainOnFirstId(model: gt.Model, x: gt.Tensor, classes: number): Promise<void> {
+  const y = gt.tensor(Array.from({ length: x.shape[0] }, (_, i) => x.data()[i * x.shape[1]] % classes), [x.shape[0]], "int32");
+  model.compile({ optimizer: new gt.optim.Adam({ learningRate: 0.01 }), loss: "sparseCategoricalCrossentropy" });
+  await model.fit(x, y, { epochs: 1, batchSize: 16, seed: 0, verbose: 0 });
 }

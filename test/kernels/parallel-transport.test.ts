@@ -9,6 +9,8 @@ import { createWasmMatmul, type WasmMatmul } from "../../src/kernels/wasm/index.
 import { createParallelWasmMatmul, type ParallelWasmMatmul } from "../../src/kernels/wasm/parallel.js";
 import {
   BROWSER_WORKER_SOURCE,
+  JOB_AT,
+  JOB_CLAIM,
   availableThreads,
   browserTransport,
   callerWaitMode,
@@ -255,9 +257,8 @@ describe("failed workers: the product still returns its result, and the pool fal
     expect(await p.ready()).toBe(0);
   });
 
-  it("a worker that stops answering mid-product: the product waits about a second, then returns one thread's bits", async () => {
-    // Says it is ready, then never serves a job: what a worker that died mid-product looks like to
-    // a caller that cannot receive its exit event while it waits.
+  it("a worker that never serves a job holds nothing back: the caller computes every panel", async () => {
+    // Says it is ready, then never claims a panel: the caller claims them all and does not wait.
     const mute = `
       const { workerData } = require("node:worker_threads");
       const ctrl = new Int32Array(workerData.memory.buffer, workerData.ctrlByte, 32);
@@ -269,6 +270,33 @@ describe("failed workers: the product still returns its result, and the pool fal
     expect(await p.ready()).toBe(1);
     const started = Date.now();
     const [, said] = warnings(() => expectLikeOneThread(p, [256, 256, 256]));
+    expect(Date.now() - started).toBeLessThan(800);
+    expect(said).toEqual([]);
+    expect(p.stats.splitProducts).toBe(1);
+  });
+
+  it("a worker that stops answering mid-panel: the product waits about a second, then returns one thread's bits", async () => {
+    // Claims one panel of the first product, then never finishes it: what a worker that died
+    // mid-product looks like to a caller that cannot receive its exit event while it waits.
+    const stuck = `
+      const { workerData } = require("node:worker_threads");
+      const ctrl = new Int32Array(workerData.memory.buffer, workerData.ctrlByte, 32);
+      const job = new Int32Array(workerData.memory.buffer, ctrl[${JOB_AT}], 16);
+      Atomics.store(ctrl, 3, 1);
+      Atomics.notify(ctrl, 3);
+      // Spins for the first product's claim slot (the caller computes one panel of a few ms at a
+      // time, so this wins a panel unless the OS leaves it off the CPU that long), claims one,
+      // and never finishes it.
+      for (;;) {
+        const claim = Atomics.load(job, ${JOB_CLAIM});
+        if (claim !== 0 && Atomics.compareExchange(job, ${JOB_CLAIM}, claim, claim + 1) === claim) break;
+      }
+      setInterval(() => undefined, 1000);
+    `;
+    const p = pool({ threads: 2, transport: nodeTransport(stuck) });
+    expect(await p.ready()).toBe(1);
+    const started = Date.now();
+    const [, said] = warnings(() => expectLikeOneThread(p, [768, 512, 512]));
     const waited = Date.now() - started;
     expect(waited).toBeGreaterThanOrEqual(990);
     expect(waited).toBeLessThan(1000 + 800);

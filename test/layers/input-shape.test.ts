@@ -32,7 +32,7 @@ describe("declared inputShape", () => {
     expect(() => d.apply(gt.zeros([3, 5]))).toThrow("d: declared inputShape [4] does not match the received input of shape [3, 5]");
     expect(() => d.apply(gt.zeros([3, 2, 4]))).toThrow("d: declared inputShape [4] does not match the received input of shape [3, 2, 4] (one sample is [2, 4])");
     const m = gt.sequential([gt.layers.reshape({ targetShape: [4], inputShape: [2, 2], name: "r" })]);
-    expect(() => m.build([null, 4])).toThrow("r: declared inputShape [2, 2] does not match the input shape it is built for of shape [?, 4]");
+    expect(() => m.build([null, 4])).toThrow("r: declared inputShape [2, 2] does not match the input shape given to build of shape [?, 4]");
   });
 
   it("layers without a declared inputShape take any shape they can compute on", () => {

@@ -30,6 +30,48 @@ describe("sequential", () => {
     expect(text).toBe(printed.join("\n"));
   });
 
+  it("widens a summary's columns to long layer names and classes, so that every line stays aligned", () => {
+    class AVeryLongCustomLayerClassName extends gt.layers.Layer {
+      constructor(options: gt.layers.LayerOptions) {
+        super(options, "custom");
+      }
+      override call(x: gt.Tensor): gt.Tensor {
+        return x;
+      }
+    }
+    const long = "an_unusually_long_layer_name_for_a_summary";
+    const seq = gt.sequential([
+      gt.layers.dense({ units: 4, inputShape: [3], name: long, seed: 1 }),
+      new AVeryLongCustomLayerClassName({ name: "custom" }),
+      gt.layers.dense({ units: 2, name: "out", seed: 2 }),
+    ], { name: "wide" });
+    const x = gt.input({ shape: [3], name: "x" });
+    const h = gt.layers.dense({ units: 4, name: long, seed: 3 }).apply(x) as gt.SymbolicTensor;
+    const y = new AVeryLongCustomLayerClassName({ name: "custom" }).apply(h) as gt.SymbolicTensor;
+    const graph = gt.model({ inputs: x, outputs: gt.layers.add({ name: "sum" }).apply([y, h]) as gt.SymbolicTensor, name: "wide_graph" });
+    for (const [model, columns, layers] of [[seq, ["Output Shape", "Param #"], 3], [graph, ["Output Shape", "Param #", "Connected to"], 4]] as const) {
+      const lines = model.summary(() => {}).split("\n");
+      const header = lines[2];
+      const rows = lines.slice(4, 4 + layers);
+      expect(rows.some((r) => r.includes(`${long} (Dense)`)) && rows.some((r) => r.includes("custom (AVeryLongCustomLayerClassName)"))).toBe(true);
+      // Each column starts where its heading does, after at least one space, on every row.
+      const starts = columns.map((c) => header.indexOf(c));
+      for (const r of rows) {
+        for (const start of starts) {
+          expect(r[start - 1], `${JSON.stringify(r)} at ${start}`).toBe(" ");
+          expect(r[start], `${JSON.stringify(r)} at ${start}`).not.toBe(" ");
+        }
+      }
+      // The rules span the widest line of the table.
+      const width = Math.max(...[header, ...rows].map((l) => l.length));
+      expect(lines[1]).toBe("_".repeat(lines[1].length));
+      expect(lines[1].length).toBeGreaterThanOrEqual(width);
+      expect(lines[3]).toBe("=".repeat(lines[1].length));
+    }
+    // Short names keep Keras' widths: 29, 26 and 10 for a sequential model.
+    expect(mnistMlp().summary(() => {}).split("\n")[2].indexOf("Output Shape")).toBe(29);
+  });
+
   it("summarizes flatten, dropout and a frozen layer (non-trainable params)", () => {
     const frozen = gt.layers.dense({ units: 32, name: "frozen", trainable: false });
     const model = gt.sequential([

@@ -34,6 +34,30 @@ describe("binary ops match a naive broadcasting reference", () => {
   }
 });
 
+describe("maximum and minimum of signed zeros and NaN, in every kernel layout", () => {
+  // +0 is the larger zero (IEEE 754's maximum and minimum, Math.max, TF.js), whichever operand
+  // holds it; NaN wins. Each pair of shapes reaches another loop: same shape, a scalar, a row
+  // broadcast, a small strided broadcast, and a large one (ndarray-ops, past 8,192 elements).
+  const layouts: [number[], number[]][] = [[[4], [4]], [[4], []], [[], [4]], [[3, 4], [4]], [[4], [3, 4]], [[3, 1], [1, 4]], [[128, 1, 64], [1, 128, 1]]];
+  const sign = (v: number) => (Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : Object.is(v, 0) ? "+0" : String(v));
+  const signs = (t: gt.Tensor) => [...new Set(Array.from(t.data(), sign))];
+  for (const [sa, sb] of layouts) {
+    it(`[${sa}] with [${sb}]`, () => {
+      for (const dtype of ["float32", "float64"] as const) {
+        const neg = gt.fill(sa, -0, dtype), pos = gt.fill(sb, 0, dtype);
+        expect(signs(neg)).toEqual(["-0"]);
+        const negB = gt.fill(sb, -0, dtype), posA = gt.fill(sa, 0, dtype);
+        expect(signs(gt.maximum(neg, pos))).toEqual(["+0"]);
+        expect(signs(gt.maximum(posA, negB))).toEqual(["+0"]);
+        expect(signs(gt.minimum(neg, pos))).toEqual(["-0"]);
+        expect(signs(gt.minimum(posA, negB))).toEqual(["-0"]);
+        expect(signs(gt.maximum(gt.fill(sa, NaN, dtype), pos))).toEqual(["NaN"]);
+        expect(signs(gt.minimum(neg, gt.fill(sb, NaN, dtype)))).toEqual(["NaN"]);
+      }
+    });
+  }
+});
+
 describe("unary ops match Math", () => {
   const x = gt.tensor([-3, -0.5, 0, 0.25, 2, 40], undefined, "float64");
   const v = Array.from(x.data());

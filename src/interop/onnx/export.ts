@@ -1,6 +1,7 @@
 /**
- * A gradtape model as an ONNX graph (opset 13, IR version 7) that gives `predict`'s numbers on
- * the same NHWC input.
+ * A gradtape model as an ONNX graph (opset 17, IR version 8) that gives `predict`'s numbers on
+ * the same NHWC input. A float32 model's values are FLOAT, a float64 model's DOUBLE; the ids an
+ * embedding reads are INT32, as gradtape's.
  *
  * ONNX's convolutions and poolings are NCHW ("channels first") while gradtape is NHWC, so the
  * exported graph carries each value in whichever layout its producer left it: a Transpose to NCHW
@@ -16,7 +17,7 @@ import { add, div, mul, sqrt, sub } from "../../ops/arithmetic.js";
 import { transpose } from "../../ops/shape.js";
 import { windowGeometry, type Padding } from "../../kernels/conv/geometry.js";
 import type { Layer, LayerShape } from "../../layers/layer.js";
-import { Activation, type ActivationName, type ActivationParams } from "../../layers/activations.js";
+import { Activation, builtInActivationOf, type ActivationName, type ActivationParams } from "../../layers/activations.js";
 import { BatchNormalization } from "../../layers/batch-normalization.js";
 import { Conv2D } from "../../layers/conv2d.js";
 import { Dense } from "../../layers/dense.js";
@@ -24,7 +25,9 @@ import { Dropout } from "../../layers/dropout.js";
 import { Flatten } from "../../layers/flatten.js";
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D } from "../../layers/pooling.js";
 import { Reshape } from "../../layers/reshape.js";
-import { encodeModel, type OnnxAttribute, type OnnxInitializer, type OnnxNode, type OnnxValueInfo } from "./messages.js";
+import { Embedding } from "../../layers/embedding.js";
+import { convertSequenceLayer, SEQUENCE_EXPORTABLE } from "./sequence.js";
+import { encodeModel, ONNX_DOUBLE, ONNX_FLOAT, ONNX_INT32, type OnnxAttribute, type OnnxInitializer, type OnnxNode, type OnnxValueInfo } from "./messages.js";
 
 /** A value in the graph being built: its name, its NHWC shape, and whether it is held as NCHW. */
 export interface OnnxValue {
@@ -34,7 +37,12 @@ export interface OnnxValue {
   shape: LayerShape;
   /** True when the ONNX value is the NCHW transpose of that shape. */
   nchw: boolean;
+  /** True when it holds int32 ids (a model input that only embeddings read) rather than floats. */
+  ids?: boolean;
 }
+
+/** The float dtypes a model exports in. */
+export type OnnxFloat = "float32" | "float64";
 
 const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
@@ -48,6 +56,14 @@ export class OnnxGraphBuilder {
   private readonly used = new Set<string>();
   /** Weights by the name asked for: a layer applied twice stores its weights once. */
   private readonly weights = new Map<string, string>();
+
+  /** @param dtype - the model's dtype: every weight is stored, and every value computed, in it. */
+  constructor(readonly dtype: OnnxFloat = "float32") {}
+
+  /** The TensorProto.DataType of the model's values. */
+  get elemType(): number {
+    return this.dtype === "float64" ? ONNX_DOUBLE : ONNX_FLOAT;
+  }
 
   /** A name not used yet, `base` or `base_1`, `base_2`, … */
   unique(base: string): string {
@@ -64,12 +80,21 @@ export class OnnxGraphBuilder {
     return output;
   }
 
-  /** Adds a float32 weight (copied from `t`) and returns its name. */
+  /** Adds a node with `count` outputs (`scope/opType:0`, …) and returns their names. */
+  nodeOutputs(opType: string, scope: string, inputs: readonly string[], count: number, attributes?: Record<string, OnnxAttribute>): string[] {
+    const name = this.unique(`${scope}/${opType}`);
+    const outputs = Array.from({ length: count }, (_, i) => this.unique(`${name}:${i}`));
+    this.nodes.push({ opType, name, inputs, outputs, attributes });
+    return outputs;
+  }
+
+  /** Adds a weight (copied from `t`, in the model's dtype) and returns its name. */
   weight(name: string, t: Tensor): string {
     const known = this.weights.get(name);
     if (known !== undefined) return known;
     const unique = this.unique(name);
-    this.initializers.push({ name: unique, dims: t.shape.slice(), data: Float32Array.from(t.data()) });
+    const data = this.dtype === "float64" ? Float64Array.from(t.data()) : Float32Array.from(t.data());
+    this.initializers.push({ name: unique, dims: t.shape.slice(), data });
     this.weights.set(name, unique);
     return unique;
   }
@@ -130,7 +155,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
   const scope = layer.name;
   const out = (name: string, nchw: boolean): OnnxValue => ({ name, nchw, shape: layer.computeOutputShape(v.shape) });
   if (layer instanceof Dropout) return v;
-  if (layer instanceof Activation) return activationNode(g, scope, v, layer.activation, layer.params);
+  if (layer instanceof Activation) return activationNode(g, scope, v, builtInActivationOf("toONNX", layer, layer.activation), layer.params);
   if (layer instanceof Dense) {
     const x = g.toNhwc(v, scope);
     const kernel = g.weight(`${scope}/kernel`, layer.kernel as Tensor);
@@ -141,7 +166,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
       y = g.node("MatMul", scope, [x.name, kernel]);
       if (bias !== undefined) y = g.node("Add", scope, [y, bias]);
     }
-    return activationNode(g, scope, out(y, false), layer.activation);
+    return activationNode(g, scope, out(y, false), builtInActivationOf("toONNX", layer, layer.activation));
   }
   if (layer instanceof Conv2D) {
     const x = g.toNchw(v, scope);
@@ -152,7 +177,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
       kernel_shape: { ints: layer.kernelSize }, strides: { ints: layer.strides }, dilations: { ints: layer.dilationRate },
       pads: { ints: pads(scope, v.shape, layer.kernelSize, layer.strides, layer.dilationRate, layer.padding) },
     });
-    return activationNode(g, scope, out(y, true), layer.activation);
+    return activationNode(g, scope, out(y, true), builtInActivationOf("toONNX", layer, layer.activation));
   }
   if (layer instanceof MaxPooling2D || layer instanceof AveragePooling2D) {
     const x = g.toNchw(v, scope);
@@ -176,10 +201,12 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
   }
   if (layer instanceof Reshape) {
     const x = g.toNhwc(v, scope);
-    // 0 copies the batch size from the input (Reshape's allowzero is 0 in opset 13).
+    // 0 copies the batch size from the input (Reshape's allowzero defaults to 0).
     const target = g.int64s(`${scope}/shape`, [0, ...layer.targetShape]);
     return out(g.node("Reshape", scope, [x.name, target]), false);
   }
+  const sequence = convertSequenceLayer(layer, v, g);
+  if (sequence !== undefined) return sequence;
   throw new Error(`toONNX: layer '${layer.name}' (${layer.className}) cannot be exported to ONNX; exportable layers: ${EXPORTABLE.join(", ")}`);
 }
 
@@ -187,7 +214,7 @@ function convert(layer: Layer, v: OnnxValue, g: OnnxGraphBuilder): OnnxValue {
 export const EXPORTABLE = [
   "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
   "BatchNormalization", "Flatten", "Reshape", "Dropout", "Activation", "ReLU", "Sigmoid", "Tanh", "Softmax", "LeakyReLU",
-  "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "InputLayer",
+  ...SEQUENCE_EXPORTABLE, "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "InputLayer",
 ];
 
 /**
@@ -219,14 +246,33 @@ function batchNormalization(layer: BatchNormalization, v: OnnxValue, g: OnnxGrap
 
 /** @internal Converts one layer on one input, checking its dtype first (merge layers: graph.ts). */
 export const convertLayer: OnnxConverter = (layer, inputs, g) => {
-  if (layer.dtype !== "float32") throw new Error(`toONNX: layer '${layer.name}' is ${layer.dtype}; only float32 models export to ONNX`);
+  if (layer.dtype !== g.dtype) {
+    throw new Error(`toONNX: layer '${layer.name}' is ${layer.dtype} but the model is ${g.dtype} (its first layer's dtype); an ONNX export holds one float dtype, so build every layer with dtype '${g.dtype}'`);
+  }
   if (inputs.length !== 1) throw new Error(`toONNX: layer '${layer.name}' (${layer.className}) takes one input, got ${inputs.length}`);
   return convert(layer, inputs[0], g);
 };
 
 /** @internal The ValueInfo of a model input or output: the batch dimension is named `batch`. */
-export function valueInfo(name: string, shape: LayerShape): OnnxValueInfo {
-  return { name, dims: shape.map((d, i) => (d === null ? (i === 0 ? "batch" : `d${i}`) : d)) };
+export function valueInfo(name: string, shape: LayerShape, elemType: number): OnnxValueInfo {
+  return { name, elemType, dims: shape.map((d, i) => (d === null ? (i === 0 ? "batch" : `d${i}`) : d)) };
+}
+
+/** @internal The ValueInfo of a model input: int32 when it holds ids for embeddings, else the model's float type. */
+export function inputInfo(v: OnnxValue, g: OnnxGraphBuilder): OnnxValueInfo {
+  return valueInfo(v.name, v.shape, v.ids === true ? ONNX_INT32 : g.elemType);
+}
+
+/**
+ * @internal The float dtype a model exports in: its first float layer's (the others must agree,
+ * which {@link convertLayer} checks).
+ * @throws Error naming the layer when it is neither float32 nor float64.
+ */
+export function modelDtype(layers: readonly Layer[]): OnnxFloat {
+  const first = layers.find((l) => l.className !== "InputLayer");
+  const dtype = first?.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "float64") throw new Error(`toONNX: layer '${first?.name}' is ${dtype}; models export to ONNX as float32 or float64`);
+  return dtype;
 }
 
 /** @internal The bytes of an ONNX model from a built graph. */
@@ -237,7 +283,7 @@ export function finishModel(name: string, g: OnnxGraphBuilder, inputs: OnnxValue
   }
   return encodeModel({
     name, nodes: g.nodes, initializers: g.initializers, inputs,
-    outputs: outputs.map(({ value, name: outName }) => valueInfo(outName, value.shape)), producerVersion: "0.1.0",
+    outputs: outputs.map(({ value, name: outName }) => valueInfo(outName, value.shape, g.elemType)), producerVersion: "0.1.0",
   });
 }
 
@@ -246,13 +292,14 @@ export function finishModel(name: string, g: OnnxGraphBuilder, inputs: OnnxValue
  * it), output `output`.
  */
 export function layersToOnnx(modelName: string, layers: readonly Layer[], inputShape: LayerShape): Uint8Array {
-  const g = new OnnxGraphBuilder();
+  const g = new OnnxGraphBuilder(modelDtype(layers));
   g.unique("input");
   g.unique("output");
-  let v: OnnxValue = { name: "input", shape: inputShape, nchw: false };
+  const input: OnnxValue = { name: "input", shape: inputShape, nchw: false, ids: layers[0] instanceof Embedding };
+  let v = input;
   noGrad(() => {
     for (const layer of layers) v = convertLayer(layer, [v], g);
   });
-  return finishModel(modelName, g, [valueInfo("input", inputShape)], [{ value: v, name: "output" }]);
+  return finishModel(modelName, g, [inputInfo(input, g)], [{ value: v, name: "output" }]);
 }
 

@@ -10,7 +10,7 @@ import type { Functional } from "../../layers/functional.js";
 import type { Layer } from "../../layers/layer.js";
 import type { ModelOutput } from "../../layers/model.js";
 import type { SymbolicTensor } from "../../layers/symbolic.js";
-import { convertLayer, finishModel, NHWC_AXIS_IN_NCHW, OnnxGraphBuilder, valueInfo, type OnnxValue } from "./export.js";
+import { convertLayer, finishModel, inputInfo, modelDtype, NHWC_AXIS_IN_NCHW, OnnxGraphBuilder, type OnnxValue } from "./export.js";
 
 /** ONNX's op for each elementwise merge layer; the variadic ones take every input at once. */
 const MERGE_OPS: Record<string, { op: string; variadic: boolean }> = {
@@ -43,13 +43,15 @@ function convertMerge(layer: Layer, inputs: readonly OnnxValue[], g: OnnxGraphBu
 
 /** @internal A functional model as ONNX bytes. */
 export function graphToOnnx(model: Functional<ModelOutput>): Uint8Array {
-  const g = new OnnxGraphBuilder();
+  const g = new OnnxGraphBuilder(modelDtype(model.graphNodes.map((n) => n.layer)));
   const { inputs, outputs } = model;
   const inputNames = inputs.length === 1 ? ["input"] : inputs.map((t) => t.name);
   const outputNames = outputs.length === 1 ? ["output"] : outputs.map((t) => t.name);
   for (const n of [...inputNames, ...outputNames]) g.unique(n);
   const values = new Map<SymbolicTensor, OnnxValue>();
-  inputs.forEach((t, i) => values.set(t, { name: inputNames[i], shape: t.shape, nchw: false }));
+  // An input only embeddings read holds ids, fed as int32.
+  const readers = (t: SymbolicTensor) => model.graphNodes.filter((n) => n.inputs.includes(t)).map((n) => n.layer.className);
+  inputs.forEach((t, i) => values.set(t, { name: inputNames[i], shape: t.shape, nchw: false, ids: readers(t).every((c) => c === "Embedding") }));
   noGrad(() => {
     for (const node of model.graphNodes) {
       const ins = node.inputs.map((t) => values.get(t) as OnnxValue);
@@ -60,5 +62,5 @@ export function graphToOnnx(model: Functional<ModelOutput>): Uint8Array {
       values.set(node.output, layer.takesList ? convertMerge(layer, ins, g, node.output) : convertLayer(layer, ins, g));
     }
   });
-  return finishModel(model.name, g, inputs.map((t, i) => valueInfo(inputNames[i], t.shape)), outputs.map((t, i) => ({ value: values.get(t) as OnnxValue, name: outputNames[i] })));
+  return finishModel(model.name, g, inputs.map((t) => inputInfo(values.get(t) as OnnxValue, g)), outputs.map((t, i) => ({ value: values.get(t) as OnnxValue, name: outputNames[i] })));
 }

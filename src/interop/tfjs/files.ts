@@ -4,11 +4,11 @@
  * and `tensorflowjs_converter` use.
  * @module
  */
-import type { Model } from "../../layers/model.js";
+import type { Model, ModelOutput } from "../../layers/model.js";
 import { nodeFs, writeFileAtomic } from "../../io/atomic.js";
 import { list, ModelFormatError, object, string } from "../../io/check.js";
 import { fromTfjs } from "./from-tfjs.js";
-import { toTfjs } from "./to-tfjs.js";
+import { tfjsArtifacts } from "./to-tfjs.js";
 import type { TfjsWeightSpec } from "./format.js";
 
 const WEIGHTS_FILE = "group1-shard1of1.bin";
@@ -23,10 +23,10 @@ const WEIGHTS_FILE = "group1-shard1of1.bin";
  * @throws Error when `dir` is not a non-empty string, outside Node, or as `toTfjs` does.
  * @example `gt.io.saveTfjs(model, "models/mnist-tfjs")`
  */
-export function saveTfjs(model: Model, dir: string): void {
+export function saveTfjs(model: Model<ModelOutput>, dir: string): void {
   if (typeof dir !== "string" || dir === "") throw new Error(`saveTfjs: dir must be a non-empty string, got ${JSON.stringify(dir)}`);
   const { fs, path } = nodeFs("saveTfjs");
-  const artifacts = toTfjs(model);
+  const artifacts = tfjsArtifacts("saveTfjs", model);
   fs.mkdirSync(dir, { recursive: true });
   writeFileAtomic(fs, path, dir, WEIGHTS_FILE, new Uint8Array(artifacts.weightData as ArrayBuffer));
   const manifest = {

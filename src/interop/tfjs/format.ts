@@ -54,4 +54,4 @@ export interface TfjsArtifacts {
 }
 
 /** gradtape's weight names → TF.js/Keras' (the others are the same). */
-export const TFJS_WEIGHT_NAMES: Readonly<Record<string, string>> = { movingMean: "moving_mean", movingVariance: "moving_variance" };
+export const TFJS_WEIGHT_NAMES: Readonly<Record<string, string>> = { movingMean: "moving_mean", movingVariance: "moving_variance", recurrentKernel: "recurrent_kernel" };

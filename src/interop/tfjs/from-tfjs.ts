@@ -14,10 +14,14 @@ import { dropout } from "../../layers/dropout.js";
 import { flatten } from "../../layers/flatten.js";
 import { averagePooling2d, globalAveragePooling2d, globalMaxPooling2d, maxPooling2d } from "../../layers/pooling.js";
 import { reshape } from "../../layers/reshape.js";
+import { functionalFromConfig, type FunctionalConfig, type TensorRef } from "../../layers/functional.js";
+import { InputLayer } from "../../layers/input-layer.js";
+import { add, average, concatenate, maximum, minimum, multiply, subtract } from "../../layers/merge.js";
 import { fromValues } from "../../tensor/create.js";
 import { fmt, shapesEqual, sizeOf } from "../../tensor/shape.js";
 import type { Padding } from "../../kernels/conv/geometry.js";
 import { bad, list, ModelFormatError, object, shape as checkShape, string } from "../../io/check.js";
+import { isCellWeight, makeSequenceLayer, SEQUENCE_CLASSES } from "./sequence.js";
 import { TFJS_WEIGHT_NAMES, type KerasLayerSpec, type TfjsArtifacts, type TfjsWeightSpec } from "./format.js";
 
 const WHERE = "fromTfjs";
@@ -65,6 +69,20 @@ function makeLayer(spec: KerasLayerSpec, inputShape: number[] | undefined, paddi
     throw new ModelFormatError(`${WHERE}: a ZeroPadding2D layer before '${name}' (${spec.class_name}) cannot be read; gradtape folds zero padding into a following Conv2D only`);
   }
   switch (spec.class_name) {
+    case "Add":
+      return add(base);
+    case "Subtract":
+      return subtract(base);
+    case "Multiply":
+      return multiply(base);
+    case "Average":
+      return average(base);
+    case "Maximum":
+      return maximum(base);
+    case "Minimum":
+      return minimum(base);
+    case "Concatenate":
+      return concatenate({ ...base, axis: (c.axis as number | undefined) ?? -1 });
     case "Dense":
       return dense({ ...base, units: c.units as number, activation: activationOf(name, c.activation), useBias: (c.use_bias as boolean | undefined) ?? true });
     case "Conv2D": {
@@ -107,8 +125,11 @@ function makeLayer(spec: KerasLayerSpec, inputShape: number[] | undefined, paddi
       return leakyRelu({ ...base, alpha: (c.alpha ?? c.negative_slope ?? 0.3) as number });
     case "Softmax":
       return softmax({ ...base, ...(c.axis === undefined ? {} : { axis: Array.isArray(c.axis) ? (c.axis[0] as number) : (c.axis as number) }) });
-    default:
-      throw new ModelFormatError(`${WHERE}: layer '${name}' is a ${spec.class_name}, which gradtape does not read; readable: ${FROM_TFJS.join(", ")}`);
+    default: {
+      const sequence = makeSequenceLayer(spec.class_name, c, base, activationOf);
+      if (sequence !== undefined) return sequence;
+      throw new ModelFormatError(`${WHERE}: layer '${name}' is a ${spec.class_name}, which gradtape does not read; readable: ${[...FROM_TFJS, ...SEQUENCE_CLASSES].join(", ")}`);
+    }
   }
 }
 
@@ -116,25 +137,122 @@ function makeLayer(spec: KerasLayerSpec, inputShape: number[] | undefined, paddi
 export const FROM_TFJS = [
   "InputLayer", "Dense", "Conv2D", "ZeroPadding2D (before a Conv2D)", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
   "BatchNormalization", "Flatten", "Reshape", "Dropout", "Activation", "ReLU", "LeakyReLU", "Softmax",
+  "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
 ];
 
-/** The Sequential config inside a topology: TF.js' own, or a converted Keras file's `model_config`. */
-function sequentialConfig(topology: unknown): { name: string; layers: KerasLayerSpec[] } {
+/** The model config inside a topology: TF.js' own, or a converted Keras file's `model_config`. */
+function modelConfig(topology: unknown): { className: string; config: unknown } {
   let t = object(WHERE, "modelTopology", topology);
   if (t.model_config !== undefined) t = object(WHERE, "modelTopology.model_config", t.model_config);
-  if (t.class_name !== "Sequential") {
-    throw new ModelFormatError(`${WHERE}: modelTopology is a ${JSON.stringify(t.class_name)} model; gradtape reads Sequential models here`);
+  if (t.class_name !== "Sequential" && t.class_name !== "Functional" && t.class_name !== "Model") {
+    throw new ModelFormatError(`${WHERE}: modelTopology is a ${JSON.stringify(t.class_name)} model; gradtape reads Sequential and Functional (Model) models`);
   }
-  const config = t.config;
-  // Keras 2.2 and older wrote the layer list as the config itself.
+  return { className: t.class_name, config: t.config };
+}
+
+/** The layer list of a Sequential or Functional config, each entry checked to be `{ class_name, config }`. */
+function layerList(config: unknown): { name: string | undefined; layers: KerasLayerSpec[] } {
+  // Keras 2.2 and older wrote a Sequential layer list as the config itself.
   const layers = Array.isArray(config) ? config : list(WHERE, "modelTopology.config.layers", object(WHERE, "modelTopology.config", config).layers);
-  const name = Array.isArray(config) ? "sequential" : ((config as { name?: unknown }).name ?? "sequential");
+  const name = Array.isArray(config) ? undefined : (config as { name?: unknown }).name;
   layers.forEach((l, i) => {
     const o = object(WHERE, `modelTopology.config.layers[${i}]`, l);
     string(WHERE, `modelTopology.config.layers[${i}].class_name`, o.class_name);
     object(WHERE, `modelTopology.config.layers[${i}].config`, o.config);
   });
-  return { name: string(WHERE, "modelTopology.config.name", name), layers: layers as KerasLayerSpec[] };
+  return { name: name === undefined ? undefined : string(WHERE, "modelTopology.config.name", name), layers: layers as KerasLayerSpec[] };
+}
+
+/** A Keras tensor reference `[layer, node, tensor, kwargs?]` as gradtape's `[layer, node, tensor]`. */
+function tensorRef(what: string, value: unknown): TensorRef {
+  const r = list(WHERE, what, value);
+  if (r.length < 3 || typeof r[0] !== "string" || !Number.isInteger(r[1]) || !Number.isInteger(r[2])) bad(WHERE, what, "a reference [layerName, nodeIndex, tensorIndex, kwargs]", value);
+  if (r.length > 3 && r[3] !== null && typeof r[3] === "object" && Object.keys(r[3] as object).length > 0) {
+    throw new ModelFormatError(`${WHERE}: ${what} passes keyword arguments ${JSON.stringify(r[3])}, which gradtape's layers do not take`);
+  }
+  return [r[0], r[1] as number, r[2] as number];
+}
+
+/**
+ * The references of `input_layers` / `output_layers` (a list, or with Keras 3 one reference): one
+ * reference alone, so that a one-input or one-output model takes and returns a tensor as in TF.js.
+ */
+function refList(what: string, value: unknown): TensorRef | TensorRef[] {
+  const refs = list(WHERE, what, value);
+  const all = refs.length > 0 && !Array.isArray(refs[0]) ? [tensorRef(what, refs)] : refs.map((r, i) => tensorRef(`${what}[${i}]`, r));
+  return all.length === 1 ? all[0] : all;
+}
+
+/**
+ * A Functional topology as a gradtape functional model: each InputLayer a `gt.input`, each
+ * other layer made from its config and applied to its inbound nodes (a shared layer once per
+ * node, in order), through the same graph rebuilding `modelFromConfig` uses.
+ */
+function functionalModel(config: unknown): Model {
+  const { name, layers } = layerList(config);
+  const c = config as { input_layers?: unknown; output_layers?: unknown };
+  const byName = new Map<string, KerasLayerSpec>();
+  const entries = layers.map((spec, i) => {
+    const layerName = string(WHERE, `modelTopology.config.layers[${i}].config.name`, spec.config.name);
+    byName.set(layerName, spec);
+    const nodes = list(WHERE, `layer '${layerName}' inbound_nodes`, (spec as { inbound_nodes?: unknown }).inbound_nodes ?? []);
+    const inboundNodes = nodes.map((node, k) => list(WHERE, `layer '${layerName}' inbound_nodes[${k}]`, node).map((r, j) => tensorRef(`layer '${layerName}' inbound_nodes[${k}][${j}]`, r)));
+    return { className: spec.class_name, config: { name: layerName }, inboundNodes };
+  });
+  // A ZeroPadding2D applied once whose only use is one application of a Conv2D (what toTfjs
+  // writes for explicit padding) folds into that convolution: the conv takes the padding's input.
+  const paddingOf = new Map<string, Padding>();
+  const kept = entries.filter((e) => {
+    if (e.className !== "ZeroPadding2D" || e.inboundNodes.length !== 1) return true;
+    const uses = entries.filter((o) => o.inboundNodes.some((node) => node.some((r) => r[0] === e.config.name)));
+    const conv = uses[0];
+    if (uses.length !== 1 || conv.className !== "Conv2D" || conv.inboundNodes.length !== 1 || conv.inboundNodes[0].length !== 1) return true;
+    const spec = byName.get(e.config.name) as KerasLayerSpec;
+    channelsLast(e.config.name, spec.config);
+    paddingOf.set(conv.config.name, zeroPadding(spec.config.padding ?? 1));
+    conv.inboundNodes = e.inboundNodes;
+    return false;
+  });
+  const make = (entry: { config: { name: string } }) => {
+    const spec = byName.get(entry.config.name) as KerasLayerSpec;
+    if (spec.class_name === "InputLayer") {
+      checkDtype(entry.config.name, spec.config.dtype);
+      const shape = statedInputShape(spec.config);
+      if (shape === undefined) throw new ModelFormatError(`${WHERE}: the InputLayer '${entry.config.name}' states no batch_input_shape`);
+      return new InputLayer({ name: entry.config.name, shape });
+    }
+    if (spec.class_name === "ZeroPadding2D") throw new ModelFormatError(`${WHERE}: layer '${entry.config.name}' is a ZeroPadding2D in a functional model that does not feed one Conv2D alone; gradtape folds zero padding into a following Conv2D only`);
+    return makeLayer(spec, undefined, paddingOf.get(entry.config.name));
+  };
+  const spec: FunctionalConfig = {
+    className: "Functional",
+    config: { name: name ?? "model", layers: kept, inputLayers: refList("modelTopology.config.input_layers", c.input_layers), outputLayers: refList("modelTopology.config.output_layers", c.output_layers) },
+  };
+  return functionalFromConfig(spec, make, WHERE) as unknown as Model;
+}
+
+/** A Sequential topology's layers as a gradtape sequential model, a ZeroPadding2D folded into the Conv2D after it. */
+function sequentialModel(config: unknown): Model {
+  const { name, layers: specs } = layerList(config);
+  const layers: Layer[] = [];
+  let inputShape: number[] | undefined;
+  let padding: Padding | undefined;
+  for (const spec of specs) {
+    const stated = statedInputShape(spec.config);
+    if (layers.length === 0 && stated !== undefined) inputShape = stated;
+    if (spec.class_name === "InputLayer") continue;
+    if (spec.class_name === "ZeroPadding2D") {
+      channelsLast(String(spec.config.name), spec.config);
+      padding = zeroPadding(spec.config.padding ?? 1);
+      continue;
+    }
+    layers.push(makeLayer(spec, layers.length === 0 ? inputShape : undefined, padding));
+    padding = undefined;
+  }
+  if (layers.length === 0) throw new ModelFormatError(`${WHERE}: the model has no layers`);
+  const model = new Model(layers, { name: name ?? "sequential" });
+  if (!model.built) throw new ModelFormatError(`${WHERE}: the topology states no input shape (batch_input_shape on the first layer), so the weights' shapes are unknown`);
+  return model;
 }
 
 /** The sample shape (no batch dimension) a config states, if it states one. */
@@ -185,8 +303,12 @@ function readWeights(specs: unknown, data: ArrayBuffer | ArrayBuffer[]): Map<str
  * A gradtape model from TF.js' layers format (what `model.save(tf.io.withSaveHandler(...))`
  * hands over, or `gt.io.toTfjs` makes; a Keras `.h5` file gets there with
  * `tensorflowjs_converter --input_format keras`). Sequential models of Dense, Conv2D (with a
- * ZeroPadding2D before it folded in), pooling, BatchNormalization, Flatten, Reshape, Dropout and
- * activation layers are read; each weight is found by its scoped name (`dense/kernel`), trainable
+ * ZeroPadding2D before it folded in), pooling, BatchNormalization, Flatten, Reshape, Dropout,
+ * activation layers, Embedding, LayerNormalization, SimpleRNN and LSTM are read (an LSTM's
+ * `recurrent_activation` must be one gradtape has: TF.js' default hard sigmoid is refused;
+ * recurrent `dropout` is training-only and not carried), and Functional (`Model`) topologies of
+ * these and the merge layers (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate)
+ * become functional models with the same graph: several inputs and outputs, shared layers; each weight is found by its scoped name (`dense/kernel`), trainable
  * and non-trainable alike. The model can predict at once or be compiled and trained further.
  * @param artifacts - `{ modelTopology, weightSpecs, weightData }`.
  * @throws ModelFormatError naming the layer or field at fault: an unknown layer class or
@@ -200,31 +322,14 @@ function readWeights(specs: unknown, data: ArrayBuffer | ArrayBuffer[]): Map<str
  */
 export function fromTfjs(artifacts: TfjsArtifacts): Model {
   const a = object(WHERE, "artifacts", artifacts);
-  const { name, layers: specs } = sequentialConfig(a.modelTopology);
+  const { className, config } = modelConfig(a.modelTopology);
   const weights = readWeights(a.weightSpecs, a.weightData as ArrayBuffer | ArrayBuffer[]);
-  const layers: Layer[] = [];
-  let inputShape: number[] | undefined;
-  let padding: Padding | undefined;
-  for (const spec of specs) {
-    const stated = statedInputShape(spec.config);
-    if (layers.length === 0 && stated !== undefined) inputShape = stated;
-    if (spec.class_name === "InputLayer") continue;
-    if (spec.class_name === "ZeroPadding2D") {
-      channelsLast(String(spec.config.name), spec.config);
-      padding = zeroPadding(spec.config.padding ?? 1);
-      continue;
-    }
-    layers.push(makeLayer(spec, layers.length === 0 ? inputShape : undefined, padding));
-    padding = undefined;
-  }
-  if (layers.length === 0) throw new ModelFormatError(`${WHERE}: the model has no layers`);
-  const model = new Model(layers, { name });
-  if (!model.built) throw new ModelFormatError(`${WHERE}: the topology states no input shape (batch_input_shape on the first layer), so the weights' shapes are unknown`);
+  const model = className === "Sequential" ? sequentialModel(config) : functionalModel(config);
   const values = model.layers.flatMap((layer) =>
     layer.weights.map((v) => {
       const short = v.name.slice(layer.name.length + 1);
       const scoped = `${layer.name}/${TFJS_WEIGHT_NAMES[short] ?? short}`;
-      const found = weights.get(scoped) ?? [...weights.entries()].find(([k]) => k.endsWith(`/${scoped}`))?.[1];
+      const found = weights.get(scoped) ?? [...weights.entries()].find(([k]) => k.endsWith(`/${scoped}`) || isCellWeight(k, scoped))?.[1];
       if (found === undefined) throw new ModelFormatError(`${WHERE}: layer '${layer.name}' needs the weight '${scoped}' ${fmt(v.shape)}, which weightSpecs do not list`);
       if (!shapesEqual(found.spec.shape, v.shape)) throw new ModelFormatError(`${WHERE}: weight '${found.spec.name}' has shape ${fmt(found.spec.shape)} but layer '${layer.name}' needs ${fmt(v.shape)}`);
       return fromValues(found.values, v.shape, "float32");

@@ -2,9 +2,10 @@
  * One matmul split across worker threads that share a WebAssembly.Memory: Node's worker_threads,
  * or a browser's Web Workers in a cross-origin isolated page (see `transport.ts`).
  *
- * The calling thread computes one block of C itself and each worker one other block; every thread
- * packs its own panels into a private workspace in the shared memory, so the only synchronisation
- * is "go" and "done" per call.
+ * C is cut into panels of rows or columns, a few per thread, that the threads claim one by one from
+ * a counter in the shared memory; every thread packs its panels into a private workspace there, so
+ * the only synchronisation is the claim, "go" and "done". A worker the OS has not scheduled (a
+ * busy machine) holds back at most the panel it claimed: the caller computes the rest.
  *
  * @experimental
  * @module
@@ -23,7 +24,8 @@ import {
 } from "./common.js";
 import { wasmThreadsBase64, wasmThreadsRelaxedBase64 } from "./kernels.generated.js";
 import {
-  ARGS, BOOTING, CTRL_BYTES, DONE, FAILED, READY, SEQ, STATE, STATUS,
+  BOOTING, CHUNK_BITS, CTRL_BYTES, FAILED, JOB_AT, JOB_BYTES, JOB_CHUNKS, JOB_CLAIM, JOB_ERROR, JOB_FINISHED,
+  JOB_TABLE, JOB_WORK, JOB_WORK_STRIDE, READY, SEQ, STATE, TAG_MASK, THREAD_INDEX,
   availableThreads, callerWaitMode, defaultTransport, waitWhile,
   type KernelWorker, type WaitMode, type WorkerTransport,
 } from "./transport.js";
@@ -91,8 +93,14 @@ const MR = 4;
 const NR = 8;
 const CTRL_INTS = CTRL_BYTES / 4;
 
-/** gemm arguments: a, lda, b, ldb, c, ldc, m, k, n, transA, transB, work. */
-type GemmArgs = [number, number, number, number, number, number, number, number, number, number, number, number];
+/** gemm arguments but the workspace: a, lda, b, ldb, c, ldc, m, k, n, transA, transB. */
+type PanelArgs = [number, number, number, number, number, number, number, number, number, number, number];
+/**
+ * Panels per thread: more let a busy or late thread's share go to the others, fewer repack the
+ * operand all panels share less often. A panel is not cut below {@link MIN_PANEL_FLOPS}.
+ */
+const PANELS_PER_THREAD = 2;
+const MIN_PANEL_FLOPS = 1e6;
 
 const WORKER_TIMEOUT_MS = 1000;
 /** How long `ready()`, which does not block the thread, waits for workers to boot. */
@@ -112,7 +120,9 @@ class ParallelKernels implements ParallelWasmMatmul {
   /** Workers stopped after they failed; a worker that timed out might otherwise write into a later product. */
   private readonly retired: boolean[] = [];
   private readonly ctrl: Int32Array;
+  private readonly job: Int32Array;
   private heap: Float32Array;
+  private heapI32: Int32Array;
   private seq = 0;
   private closed = false;
   /** Whether the first product has waited for the workers to boot; later ones leave out those still booting. */
@@ -143,10 +153,15 @@ class ParallelKernels implements ParallelWasmMatmul {
 
     const nWorkers = threads - 1;
     const ctrlBase = this.exports.arenaBase();
-    if (!this.exports.ensureArena(nWorkers * CTRL_BYTES)) throw growError("createParallelWasmMatmul", nWorkers * CTRL_BYTES);
+    const jobByte = ctrlBase + nWorkers * CTRL_BYTES;
+    if (!this.exports.ensureArena(nWorkers * CTRL_BYTES + JOB_BYTES)) throw growError("createParallelWasmMatmul", nWorkers * CTRL_BYTES + JOB_BYTES);
     this.ctrl = new Int32Array(this.memory.buffer, ctrlBase, nWorkers * CTRL_INTS);
+    this.job = new Int32Array(this.memory.buffer, jobByte, JOB_BYTES / 4);
     this.heap = new Float32Array(this.memory.buffer);
+    this.heapI32 = new Int32Array(this.memory.buffer);
     for (let w = 0; w < nWorkers; w++) {
+      this.ctrl[w * CTRL_INTS + THREAD_INDEX] = w + 1;
+      this.ctrl[w * CTRL_INTS + JOB_AT] = jobByte;
       this.workers.push(transport.spawn({ module, memory: this.memory, ctrlByte: ctrlBase + w * CTRL_BYTES }));
       this.retired.push(false);
     }
@@ -173,29 +188,38 @@ class ParallelKernels implements ParallelWasmMatmul {
     // B for a row split) and its own share of the other. Packed A takes 16
     // bytes a value (pre-broadcast) and packed B 4, so pick the split that
     // writes fewer bytes per thread: a square product splits by rows.
-    const wantParts = 1 + helpers.length;
-    const byColumns = 16 * m * k + (4 * k * n) / wantParts < (16 * m * k) / wantParts + 4 * k * n;
+    const threads = 1 + helpers.length;
+    const byColumns = 16 * m * k + (4 * k * n) / threads < (16 * m * k) / threads + 4 * k * n;
     const extent = byColumns ? n : m;
     const unit = byColumns ? NR : MR;
+    const flops = 2 * m * k * n;
+    const wantParts = helpers.length === 0 ? 1 : Math.max(threads, Math.min(threads * PANELS_PER_THREAD, Math.floor(flops / MIN_PANEL_FLOPS)));
     const step = Math.ceil(Math.ceil(extent / wantParts) / unit) * unit;
     const parts: [number, number][] = [];
     for (let start = 0; start < extent; start += step) parts.push([start, Math.min(extent, start + step)]);
 
     const ex = this.exports;
-    const ctrlBytes = align64(this.workers.length * CTRL_BYTES);
+    const ctrlBytes = align64(this.workers.length * CTRL_BYTES + JOB_BYTES);
+    const tableBytes = align64(parts.length * 11 * 4);
     const aBytes = align64(a.length * 4);
     const bBytes = align64(b.length * 4);
     const cBytes = align64(m * n * 4);
-    const workBytes = parts.map(([s, e]) => align64(byColumns ? ex.workspaceBytes(m, k, e - s) : ex.workspaceBytes(e - s, k, n)));
-    const total = ctrlBytes + aBytes + bBytes + cBytes + workBytes.reduce((x, y) => x + y, 0);
+    // Every thread may claim any panel, so each workspace fits all of them: not only the widest,
+    // since the kernel's blocking of a narrower panel can need more.
+    const workBytes = Math.max(...parts.map(([s, e]) => align64(byColumns ? ex.workspaceBytes(m, k, e - s) : ex.workspaceBytes(e - s, k, n))));
+    const total = ctrlBytes + tableBytes + aBytes + bBytes + cBytes + threads * workBytes;
     if (!ex.ensureArena(total)) throw growError("matmulF32", total);
     // A grown shared memory hands out a new, longer SharedArrayBuffer; the old one stays valid but short.
-    if (this.heap.length * 4 !== this.memory.buffer.byteLength) this.heap = new Float32Array(this.memory.buffer);
+    if (this.heap.length * 4 !== this.memory.buffer.byteLength) {
+      this.heap = new Float32Array(this.memory.buffer);
+      this.heapI32 = new Int32Array(this.memory.buffer);
+    }
 
-    const aPtr = ex.arenaBase() + ctrlBytes;
+    const tablePtr = ex.arenaBase() + ctrlBytes;
+    const aPtr = tablePtr + tableBytes;
     const bPtr = aPtr + aBytes;
     const cPtr = bPtr + bBytes;
-    let workPtr = cPtr + cBytes;
+    const workPtr = cPtr + cBytes;
     this.heap.set(a, aPtr >>> 2);
     this.heap.set(b, bPtr >>> 2);
 
@@ -203,42 +227,76 @@ class ParallelKernels implements ParallelWasmMatmul {
     const ldb = transposeB ? k : n;
     const ta = transposeA ? 1 : 0;
     const tb = transposeB ? 1 : 0;
-    const jobs: GemmArgs[] = parts.map(([s, e], i) => {
-      const work = workPtr;
-      workPtr += workBytes[i]!;
+    const panels: PanelArgs[] = parts.map(([s, e]) => {
       if (byColumns) {
         const bBlock = transposeB ? bPtr + s * ldb * 4 : bPtr + s * 4;
-        return [aPtr, lda, bBlock, ldb, cPtr + s * 4, n, m, k, e - s, ta, tb, work];
+        return [aPtr, lda, bBlock, ldb, cPtr + s * 4, n, m, k, e - s, ta, tb];
       }
       const aBlock = transposeA ? aPtr + s * 4 : aPtr + s * lda * 4;
-      return [aBlock, lda, bPtr, ldb, cPtr + s * n * 4, n, e - s, k, n, ta, tb, work];
+      return [aBlock, lda, bPtr, ldb, cPtr + s * n * 4, n, e - s, k, n, ta, tb];
     });
+    panels.forEach((args, i) => this.heapI32.set(args, (tablePtr >>> 2) + i * 11));
 
     const seq = ++this.seq;
-    for (let j = 1; j < jobs.length; j++) {
-      const base = helpers[j - 1]! * CTRL_INTS;
-      this.ctrl.set(jobs[j]!, base + ARGS);
-      Atomics.store(this.ctrl, base + SEQ, seq);
-      Atomics.notify(this.ctrl, base + SEQ);
+    const tag = seq & TAG_MASK;
+    const job = this.job;
+    job[JOB_TABLE] = tablePtr;
+    job[JOB_CHUNKS] = panels.length;
+    job[JOB_WORK] = workPtr;
+    job[JOB_WORK_STRIDE] = workBytes;
+    job[JOB_ERROR] = -1;
+    Atomics.store(job, JOB_FINISHED, tag << CHUNK_BITS);
+    Atomics.store(job, JOB_CLAIM, tag << CHUNK_BITS);
+    for (const w of helpers) {
+      Atomics.store(this.ctrl, w * CTRL_INTS + SEQ, seq);
+      Atomics.notify(this.ctrl, w * CTRL_INTS + SEQ);
     }
     const started = Date.now();
-    ex.gemm(...jobs[0]!);
-    if (jobs.length > 1) this.stats.splitProducts++;
-    // The workers' blocks are as large as the caller's: past twice its time (and the timeout) a
+    // The caller claims panels like any worker, and so takes over those of a worker that is late.
+    for (;;) {
+      const claim = Atomics.load(job, JOB_CLAIM);
+      const panel = claim & ((1 << CHUNK_BITS) - 1);
+      if (panel >= panels.length) break;
+      if (Atomics.compareExchange(job, JOB_CLAIM, claim, claim + 1) !== claim) continue;
+      ex.gemm(...panels[panel]!, workPtr);
+      Atomics.add(job, JOB_FINISHED, 1);
+    }
+    if (helpers.length > 0) {
+      this.stats.splitProducts++;
+      if (this.waitMode === "spin") this.stats.spinWaits += helpers.length;
+      else this.stats.blockingWaits += helpers.length;
+    }
+    // The workers' panels are no larger than the caller's: past twice its time (and the timeout) a
     // worker is not slow but gone, since an event that would say so cannot arrive while we wait.
     const deadline = Date.now() + Math.max(this.timeoutMs, 2 * (Date.now() - started));
-    const failures: string[] = [];
-    for (let j = 1; j < jobs.length; j++) {
-      const failure = this.waitFor(helpers[j - 1]!, seq, deadline);
-      if (failure !== undefined) failures.push(failure);
-    }
-    if (failures.length > 0) {
-      this.fallBack(failures.join("; "));
+    const failure = this.waitForPanels(helpers, tag, panels.length, deadline);
+    if (failure !== undefined) {
+      this.fallBack(failure);
       return this.fallback!.matmulF32(a, b, m, k, n, transposeA, transposeB, out);
     }
 
     result.set(this.heap.subarray(cPtr >>> 2, (cPtr >>> 2) + m * n));
     return result;
+  }
+
+  /** Waits until all `count` panels of product `tag` are finished; returns what went wrong, if anything. */
+  private waitForPanels(helpers: readonly number[], tag: number, count: number, deadline: number): string | undefined {
+    const job = this.job;
+    const done = (tag << CHUNK_BITS) + count;
+    for (;;) {
+      const finished = Atomics.load(job, JOB_FINISHED);
+      if (finished === done) break;
+      // Only a worker that claimed a panel holds the product back; say which one is gone.
+      const failed = helpers.find((w) => Atomics.load(this.ctrl, w * CTRL_INTS + STATE) === FAILED);
+      if (failed !== undefined) return `worker ${failed} failed to start or died`;
+      if (Date.now() > deadline) {
+        const late = helpers.length === 1 ? `worker ${helpers[0]}` : `a worker (of ${helpers.join(", ")})`;
+        return `${late} did not finish its block in time (died?)`;
+      }
+      waitWhile(job, JOB_FINISHED, finished, this.waitMode, deadline);
+    }
+    if (Atomics.load(job, JOB_ERROR) === tag) return "a worker failed inside the wasm kernel";
+    return undefined;
   }
 
   /**
@@ -274,22 +332,6 @@ class ParallelKernels implements ParallelWasmMatmul {
     warn(`matmulF32: ${reason}; large products now run on the calling thread alone (same results, slower)`);
     this.fallback = createWasmMatmul({ relaxedSimd: this.relaxedSimd });
     for (let w = 0; w < this.workers.length; w++) this.retire(w);
-  }
-
-  /** Waits until `worker` has finished job `seq`; returns what went wrong, if anything. */
-  private waitFor(worker: number, seq: number, deadline: number): string | undefined {
-    const base = worker * CTRL_INTS;
-    if (this.waitMode === "spin") this.stats.spinWaits++;
-    else this.stats.blockingWaits++;
-    for (;;) {
-      const done = Atomics.load(this.ctrl, base + DONE);
-      if (done === seq) break;
-      if (Atomics.load(this.ctrl, base + STATE) === FAILED) return `worker ${worker} failed to start or died`;
-      if (Date.now() > deadline) return `worker ${worker} did not finish its block in time (died?)`;
-      waitWhile(this.ctrl, base + DONE, done, this.waitMode, deadline);
-    }
-    if (Atomics.load(this.ctrl, base + STATUS) !== 0) return `worker ${worker} failed inside the wasm kernel`;
-    return undefined;
   }
 
   private retire(worker: number): void {

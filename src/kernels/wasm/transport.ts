@@ -28,8 +28,35 @@ export const DONE = 1;
 export const STATUS = 2;
 /** Slot: {@link BOOTING}, {@link READY} or {@link FAILED}. */
 export const STATE = 3;
-/** Slots: the 12 gemm arguments. */
-export const ARGS = 4;
+/** Slot: this worker's thread number (1, 2, …; the caller is 0), written before it starts. */
+export const THREAD_INDEX = 4;
+/** Slot: byte offset of the job block all threads share, written before the worker starts. */
+export const JOB_AT = 5;
+
+// The job block: one product at a time, cut into panels that the threads claim one by one, so
+// a thread the OS has not scheduled holds back no more than the panel it claimed (on a busy
+// machine the caller may compute them all). Int32 slots:
+/** Bytes of the job block. */
+export const JOB_BYTES = 64;
+/** Slot: (tag << CHUNK_BITS) | next panel to claim. */
+export const JOB_CLAIM = 0;
+/** Slot: (tag << CHUNK_BITS) | panels finished. */
+export const JOB_FINISHED = 1;
+/** Slot: byte offset of the panel table, 11 gemm arguments a panel (the workspace is the thread's). */
+export const JOB_TABLE = 2;
+/** Slot: how many panels. */
+export const JOB_CHUNKS = 3;
+/** Slot: byte offset of thread 0's workspace. */
+export const JOB_WORK = 4;
+/** Slot: bytes between two threads' workspaces. */
+export const JOB_WORK_STRIDE = 5;
+/** Slot: the tag of the last product in which a kernel threw. */
+export const JOB_ERROR = 6;
+/** Low bits of the claim and finish slots that count panels. */
+export const CHUNK_BITS = 6;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+/** A product's tag: its sequence number, cut to the bits left above the panel count. */
+export const TAG_MASK = (1 << (31 - CHUNK_BITS)) - 1;
 
 /** State: the worker has not instantiated the kernels yet (a fresh memory reads 0). */
 export const BOOTING = 0;
@@ -39,6 +66,13 @@ export const READY = 1;
 export const FAILED = 2;
 /** Written to {@link DONE} on failure: no job has this number, so whoever waits for one wakes up. */
 export const DEAD = -1;
+
+/**
+ * How long a worker spins on its control block after a job before it sleeps in `Atomics.wait`, and
+ * how long a caller spins for a worker's block before it does: long enough to bridge the gap
+ * between the products of one training step, short enough that an idle pool costs nothing.
+ */
+export const WORKER_SPIN_MS = 0.5;
 
 // The worker loop, shared by both hosts. Plain JS in a string, so a worker needs no file next to
 // the compiled output: the same source runs from src/ (vitest), dist/ and a bundle.
@@ -59,22 +93,42 @@ function serve(module, memory, ctrlByte) {
   }
   Atomics.store(ctrl, ${STATE}, ${READY});
   Atomics.notify(ctrl, ${STATE});
+  const job = new Int32Array(memory.buffer, ctrl[${JOB_AT}], ${JOB_BYTES / 4});
+  const index = ctrl[${THREAD_INDEX}];
   let seen = 0;
   for (;;) {
+    // The next product of a training step usually follows within microseconds: look for it for a
+    // while before sleeping, since waking from Atomics.wait costs the caller ~15 µs a product.
+    // Bounded, so an idle pool sleeps instead of holding a core.
+    const until = performance.now() + ${WORKER_SPIN_MS};
+    for (let spins = 1; Atomics.load(ctrl, ${SEQ}) === seen; spins++) {
+      if (spins % 256 === 0 && performance.now() > until) break;
+    }
     Atomics.wait(ctrl, ${SEQ}, seen);
     const seq = Atomics.load(ctrl, ${SEQ});
     if (seq === seen) continue;
     if (seq < 0) break;
     seen = seq;
-    let status = 0;
-    try {
-      const p = ${ARGS};
-      ex.gemm(ctrl[p], ctrl[p + 1], ctrl[p + 2], ctrl[p + 3], ctrl[p + 4], ctrl[p + 5],
-              ctrl[p + 6], ctrl[p + 7], ctrl[p + 8], ctrl[p + 9], ctrl[p + 10], ctrl[p + 11]);
-    } catch {
-      status = 1;
+    const tag = seq & ${TAG_MASK};
+    for (;;) {
+      // Claim the next panel of this product; a worker that woke late finds none left, or a later product's tag.
+      const claim = Atomics.load(job, ${JOB_CLAIM});
+      if (claim >>> ${CHUNK_BITS} !== tag) break;
+      const chunk = claim & ${CHUNK_MASK};
+      if (chunk >= Atomics.load(job, ${JOB_CHUNKS})) break;
+      if (Atomics.compareExchange(job, ${JOB_CLAIM}, claim, claim + 1) !== claim) continue;
+      try {
+        const p = (job[${JOB_TABLE}] >>> 2) + chunk * 11;
+        const t = new Int32Array(memory.buffer);
+        ex.gemm(t[p], t[p + 1], t[p + 2], t[p + 3], t[p + 4], t[p + 5], t[p + 6], t[p + 7], t[p + 8], t[p + 9], t[p + 10],
+                job[${JOB_WORK}] + index * job[${JOB_WORK_STRIDE}]);
+      } catch {
+        Atomics.store(job, ${JOB_ERROR}, tag);
+        Atomics.store(ctrl, ${STATUS}, 1);
+      }
+      Atomics.add(job, ${JOB_FINISHED}, 1);
+      Atomics.notify(job, ${JOB_FINISHED});
     }
-    Atomics.store(ctrl, ${STATUS}, status);
     Atomics.store(ctrl, ${DONE}, seq);
     Atomics.notify(ctrl, ${DONE});
   }
@@ -237,6 +291,13 @@ export function callerWaitMode(): WaitMode {
  */
 export function waitWhile(ctrl: Int32Array, index: number, value: number, mode: WaitMode, deadline: number): void {
   if (mode === "block") {
+    // A worker's block ends about when the caller's does: a short spin saves the ~10 µs a wake-up
+    // from Atomics.wait costs, and gives up soon if the worker is slow.
+    const until = performance.now() + WORKER_SPIN_MS;
+    for (let spins = 1; Atomics.load(ctrl, index) === value; spins++) {
+      if (spins % 256 === 0 && performance.now() > until) break;
+    }
+    if (Atomics.load(ctrl, index) !== value) return;
     Atomics.wait(ctrl, index, value, Math.max(0, deadline - Date.now()));
     return;
   }
