@@ -150,19 +150,45 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-type GunzipSync = (buf: Uint8Array, opts?: { maxOutputLength?: number }) => Uint8Array;
+type GunzipSync = (buf: Uint8Array, opts?: { maxOutputLength?: number; finishFlush?: number }) => Uint8Array;
+type Zlib = { gunzipSync?: GunzipSync; constants?: { Z_SYNC_FLUSH?: number } };
 
 /**
- * Finds Node's gunzipSync without a static import: a static `node:zlib`
+ * Finds Node's zlib without a static import: a static `node:zlib`
  * import would make this module fail to load in browsers.
  */
-function builtinGunzip(): GunzipSync | undefined {
-  const zlib = tryBuiltin<{ gunzipSync?: GunzipSync }>("node:zlib");
-  return typeof zlib?.gunzipSync === "function" ? zlib.gunzipSync : undefined;
+function builtinZlib(): (Zlib & { gunzipSync: GunzipSync }) | undefined {
+  const zlib = tryBuiltin<Zlib>("node:zlib");
+  return typeof zlib?.gunzipSync === "function" ? (zlib as Zlib & { gunzipSync: GunzipSync }) : undefined;
 }
 
+/**
+ * How far past its declared size a stream may inflate before it is stopped: enough that a few
+ * stray trailing bytes are still reported as such (with their offset), not as a bomb.
+ */
+const INFLATE_SLACK = 1 << 16;
+/** Deflate's best ratio: each 258-byte match costs at least two bits. */
+const DEFLATE_MAX_RATIO = 1032;
+
+/** What a header (possibly only a prefix of the file) declares, or undefined if it is not a whole, valid header. */
+function declaredSize(head: Uint8Array): { shape: number[]; dtype: IdxDtype; bytes: number } | undefined {
+  if (head.length < HEADER_BYTES || head[0] !== 0 || head[1] !== 0) return undefined;
+  const dtype = DTYPE_BY_CODE.get(head[2]!);
+  const dataStart = HEADER_BYTES + 4 * head[3]!;
+  if (dtype === undefined || head.length < dataStart) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const shape = Array.from({ length: head[3]! }, (_, i) => view.getUint32(HEADER_BYTES + 4 * i, false));
+  const count = safeProduct(shape);
+  return count === undefined ? undefined : { shape, dtype, bytes: dataStart + count * DTYPES[dtype].size };
+}
+
+/**
+ * Inflates a gzipped IDX file within the size its header declares: the header is inflated
+ * first (a few hundred bytes at most), then the whole stream with that size, plus a little, as
+ * the limit. A stream that would go on past it is stopped there, so a bomb costs at most the
+ * declared size in memory, never what it would expand to.
+ */
 function decompress(bytes: Uint8Array, options: ParseIdxOptions): Uint8Array {
-  const limit = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
   if (options.gunzip) {
     try {
       return options.gunzip(bytes);
@@ -173,23 +199,69 @@ function decompress(bytes: Uint8Array, options: ParseIdxOptions): Uint8Array {
       );
     }
   }
-  const zlibGunzip = builtinGunzip();
+  const limit = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED;
+  const corrupt = (e: unknown): IdxFormatError =>
+    new IdxFormatError(`IDX: gzip stream starting at byte offset 0 (${bytes.length} bytes) is corrupt or truncated: ${errText(e)}`, 0);
+  let head: Uint8Array;
   try {
-    return zlibGunzip ? zlibGunzip(bytes, { maxOutputLength: limit }) : gunzip(bytes, limit);
+    // Two steps, each inflating exactly what it needs: the rank, then the dimension sizes.
+    head = gunzip(bytes, 2 ** 53, HEADER_BYTES);
+    if (head.length === HEADER_BYTES) head = gunzip(bytes, 2 ** 53, HEADER_BYTES + 4 * head[3]!);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
-      throw new IdxFormatError(
-        `IDX: gzip stream starting at byte offset 0 decompresses to more than ${limit} bytes ` +
-          "(options.maxDecompressedBytes); raise the limit if the file is genuinely that large",
-        0,
-      );
-    }
+    if (e instanceof RangeError) throw tooLarge(`more than ${limit} bytes`, limit);
+    throw corrupt(e);
+  }
+  const declared = declaredSize(head);
+  // A header that is broken, or a stream that ends inside it: the prefix already holds
+  // everything parseIdx needs to say what is wrong.
+  if (declared === undefined) return head;
+  const what = `the header declares ${shapeStr(declared.shape)} ${declared.dtype}, ${declared.bytes} bytes with the header`;
+  if (declared.bytes > limit) throw tooLarge(`${declared.bytes} bytes, more than ${limit} bytes (options.maxDecompressedBytes)`, limit);
+  if (declared.bytes > DEFLATE_MAX_RATIO * bytes.length + INFLATE_SLACK) {
     throw new IdxFormatError(
-      `IDX: gzip stream starting at byte offset 0 (${bytes.length} bytes) is corrupt or truncated: ${errText(e)}`,
-      0,
+      `IDX: data truncated: ${what}, but the gzip stream ends at byte offset ${bytes.length}, and ${bytes.length} ` +
+        `compressed bytes inflate to at most ${DEFLATE_MAX_RATIO * bytes.length} (deflate's best ratio is ${DEFLATE_MAX_RATIO}:1)`,
+      bytes.length,
     );
   }
+  const bound = declared.bytes + INFLATE_SLACK;
+  const bomb = (): IdxFormatError =>
+    new IdxFormatError(
+      `IDX: ${what}, but the gzip stream tried to inflate to more than ${bound} bytes and was stopped there ` +
+        `(compressed ${bytes.length} bytes); the file is corrupt or a decompression bomb`,
+      bound,
+    );
+  const zlib = builtinZlib();
+  if (zlib === undefined) {
+    try {
+      return gunzip(bytes, bound);
+    } catch (e) {
+      throw e instanceof RangeError ? bomb() : corrupt(e);
+    }
+  }
+  try {
+    return zlib.gunzipSync(bytes, { maxOutputLength: bound });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ERR_BUFFER_TOO_LARGE") throw bomb();
+    if (code === "Z_BUF_ERROR" && zlib.constants?.Z_SYNC_FLUSH !== undefined) {
+      // The stream stops before its end: inflate what there is to say how far it got.
+      const got = zlib.gunzipSync(bytes, { maxOutputLength: bound, finishFlush: zlib.constants.Z_SYNC_FLUSH }).length;
+      throw new IdxFormatError(
+        `IDX: data truncated: ${what}, but the gzip stream ends at byte offset ${bytes.length} before its end, ` +
+          `after inflating to ${got} bytes (the decompressed stream stops at byte offset ${got})`,
+        got,
+      );
+    }
+    throw corrupt(e);
+  }
+}
+
+function tooLarge(size: string, limit: number): IdxFormatError {
+  return new IdxFormatError(
+    `IDX: gzip stream starting at byte offset 0 decompresses to ${size}; raise options.maxDecompressedBytes if the file is genuinely that large`,
+    limit,
+  );
 }
 
 function errText(e: unknown): string {

@@ -11,7 +11,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { reshape } from "../ops/shape.js";
 import { BROWSER_FILES_HINT, builtin } from "../util/node.js";
 import { localPath, type PathLike } from "../util/path.js";
-import { IDX_OPTIONS, parseIdx, type ParseIdxOptions } from "./idx.js";
+import { IDX_OPTIONS, IdxFormatError, parseIdx, type ParseIdxOptions } from "./idx.js";
 import { loadBundledDigits, MNIST_IMAGE_SIZE } from "./mnist-bundled.js";
 
 /**
@@ -107,8 +107,8 @@ export function loadMnist(options: LoadMnistOptions = {}): {
     return { train: shaped(split(0, 8000, options.trainSize, "trainSize")), test: shaped(split(8000, 10000, options.testSize, "testSize")) };
   }
   const load = (kind: "train" | "t10k", want: number | undefined, name: string): MnistSplit => {
-    const images = readIdx(readFile(folder, `${kind}-images-idx3-ubyte`));
-    const labels = readIdx(readFile(folder, `${kind}-labels-idx1-ubyte`));
+    const images = readNamed(folder, `${kind}-images-idx3-ubyte`);
+    const labels = readNamed(folder, `${kind}-labels-idx1-ubyte`);
     // Float files would be read wrongly in silence: labels truncated, scaled pixels divided by 255 again.
     for (const [what, t] of [["images", images], ["labels", labels]] as const) {
       if (t.dtype !== "int32") {
@@ -127,13 +127,24 @@ export function loadMnist(options: LoadMnistOptions = {}): {
   return { train: shaped(load("train", options.trainSize, "trainSize")), test: shaped(load("t10k", options.testSize, "testSize")) };
 }
 
-function readFile(dir: string, base: string): Uint8Array {
+/** Reads and parses one file; a malformed one is reported with its path. */
+function readNamed(dir: string, base: string): Tensor {
+  const { path, bytes } = readFile(dir, base);
+  try {
+    return readIdx(bytes);
+  } catch (e) {
+    if (e instanceof IdxFormatError) throw new IdxFormatError(`loadMnist: ${path}: ${e.message}`, e.offset);
+    throw e;
+  }
+}
+
+function readFile(dir: string, base: string): { path: string; bytes: Uint8Array } {
   const fs = builtin<typeof import("node:fs")>("node:fs", "loadMnist", BROWSER_FILES_HINT);
   const path = builtin<typeof import("node:path")>("node:path", "loadMnist", BROWSER_FILES_HINT);
   const tried = [base, `${base}.gz`, base.replace("-idx", ".idx"), `${base.replace("-idx", ".idx")}.gz`].map((f) => path.join(dir, f));
   const found = tried.find((f) => fs.existsSync(f));
   if (found === undefined) throw new Error(`loadMnist: none of these files exists: ${tried.join(", ")}`);
-  return fs.readFileSync(found);
+  return { path: found, bytes: fs.readFileSync(found) };
 }
 
 function permutation(n: number, rng: () => number): Int32Array {

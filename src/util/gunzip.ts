@@ -39,15 +39,29 @@ function huffman(lengths: ArrayLike<number>, what: string): Huffman {
 const FIXED_LITERALS = huffman(Array.from({ length: 288 }, (_, s) => (s < 144 ? 8 : s < 256 ? 9 : s < 280 ? 7 : 8)), "fixed literal/length");
 const FIXED_DISTANCES = huffman(new Array<number>(30).fill(5), "fixed distance");
 
-/** Reads a raw deflate stream from `input[start]` on; `end` is the byte after its last block. */
+/** Thrown inside the inflater once `stopAt` bytes are out: the caller wanted only a prefix. */
+const ENOUGH = Symbol("enough");
+
+/**
+ * Reads a raw deflate stream from `input[pos]` on, appending to `out` after its first `length`
+ * bytes (earlier gzip members), so several members share one buffer instead of being copied
+ * together at the end.
+ */
 class Inflater {
   private bitBuf = 0;
   private bitCount = 0;
-  out: Uint8Array;
-  length = 0;
+  /** Where this member's output starts: a match may not reach back before it. */
+  readonly start: number;
 
-  constructor(private readonly input: Uint8Array, public pos: number, sizeHint: number, private readonly maxOutput: number) {
-    this.out = new Uint8Array(Math.max(1024, Math.min(sizeHint, maxOutput)));
+  constructor(
+    private readonly input: Uint8Array,
+    public pos: number,
+    public out: Uint8Array,
+    public length: number,
+    private readonly maxOutput: number,
+    private readonly stopAt: number,
+  ) {
+    this.start = length;
   }
 
   private bits(n: number): number {
@@ -78,8 +92,9 @@ class Inflater {
   }
 
   private reserve(n: number): void {
+    if (this.length >= this.stopAt) throw ENOUGH;
     const need = this.length + n;
-    if (need > this.maxOutput) throw new RangeError(`gunzip: the output exceeds ${this.maxOutput} bytes`);
+    if (need > this.maxOutput) throw new RangeError(`gunzip: the output exceeds ${this.maxOutput} bytes; stopped after ${this.length}, at input byte offset ${this.pos}`);
     if (need <= this.out.length) return;
     const grown = new Uint8Array(Math.min(this.maxOutput, Math.max(need, this.out.length * 2)));
     grown.set(this.out.subarray(0, this.length));
@@ -164,7 +179,7 @@ class Inflater {
         const d = this.decode(distances);
         if (d >= 30) throw new Error(`gunzip: invalid distance code ${d} before byte offset ${this.pos}`);
         const dist = DIST_BASE[d] + this.bits(DIST_EXTRA[d]);
-        if (dist > this.length) throw new Error(`gunzip: a match reaches ${dist} bytes back, before the start of the output, before byte offset ${this.pos}`);
+        if (dist > this.length - this.start) throw new Error(`gunzip: a match reaches ${dist} bytes back, before the start of the output, before byte offset ${this.pos}`);
         this.reserve(len);
         // Byte by byte: a match may overlap the bytes it is producing (dist < len).
         const out = this.out;
@@ -186,13 +201,19 @@ const readU32 = (b: Uint8Array, p: number): number => (b[p] | (b[p + 1] << 8) | 
 
 /**
  * @internal Decompresses gzip data (one member or several concatenated), checking each member's
- * CRC-32 and length.
- * @param maxOutput - Largest output accepted; more throws a `RangeError`.
+ * CRC-32 and length. Memory stays within `maxOutput` (plus one block while growing the buffer),
+ * so a caller that knows how large the output should be can refuse a bomb at that size.
+ * @param maxOutput - Largest output accepted; more throws a `RangeError` before it is produced.
+ * @param stopAt - Return once this many bytes are out (without checking the rest of the stream),
+ *   for reading a header before deciding how much the whole may inflate to.
  * @throws Error saying what is malformed (header, a deflate block, a checksum) and where.
  */
-export function gunzip(bytes: Uint8Array, maxOutput = 2 ** 30): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let total = 0;
+export function gunzip(bytes: Uint8Array, maxOutput = 2 ** 30, stopAt = Infinity): Uint8Array {
+  // The trailer's size (mod 2^32) sizes the output buffer, so it rarely grows; capped by
+  // deflate's best ratio (1032:1), so that a forged trailer cannot make it allocate a gigabyte.
+  const hint = bytes.length >= 4 ? Math.min(readU32(bytes, bytes.length - 4), 1032 * bytes.length) : 0;
+  let out: Uint8Array = new Uint8Array(Math.max(1024, Math.min(hint, maxOutput, stopAt === Infinity ? Infinity : stopAt + 1024)));
+  let length = 0;
   let p = 0;
   do {
     if (bytes.length - p < 18 || bytes[p] !== 0x1f || bytes[p + 1] !== 0x8b) {
@@ -206,26 +227,22 @@ export function gunzip(bytes: Uint8Array, maxOutput = 2 ** 30): Uint8Array {
     if (flags & 8) q = skipZeroTerminated(bytes, q);
     if (flags & 16) q = skipZeroTerminated(bytes, q);
     if (flags & 2) q += 2;
-    // The trailer's size (mod 2^32) sizes the output buffer, so it rarely grows; capped by
-    // deflate's best ratio (1032:1), so that a forged trailer cannot make it allocate a gigabyte.
-    const hint = Math.min(readU32(bytes, bytes.length - 4), 1032 * bytes.length);
-    const inflater = new Inflater(bytes, q, hint, maxOutput - total);
-    inflater.run();
+    const inflater = new Inflater(bytes, q, out, length, maxOutput, stopAt);
+    try {
+      inflater.run();
+    } catch (e) {
+      if (e === ENOUGH) return inflater.out.slice(0, stopAt);
+      throw e;
+    }
     q = inflater.pos;
+    out = inflater.out;
     if (q + 8 > bytes.length) throw new Error(`gunzip: the gzip trailer is truncated at byte offset ${q}`);
-    const out = inflater.out.subarray(0, inflater.length);
-    if (readU32(bytes, q) !== crc32(out)) throw new Error(`gunzip: CRC-32 mismatch at byte offset ${q}: the data is corrupt`);
-    if (readU32(bytes, q + 4) !== out.length % 2 ** 32) throw new Error(`gunzip: length mismatch at byte offset ${q + 4}: the data is corrupt`);
-    parts.push(out);
-    total += out.length;
+    const member = out.subarray(length, inflater.length);
+    if (readU32(bytes, q) !== crc32(member)) throw new Error(`gunzip: CRC-32 mismatch at byte offset ${q}: the data is corrupt`);
+    if (readU32(bytes, q + 4) !== member.length % 2 ** 32) throw new Error(`gunzip: length mismatch at byte offset ${q + 4}: the data is corrupt`);
+    length = inflater.length;
+    if (length >= stopAt) return out.slice(0, stopAt);
     p = q + 8;
   } while (p < bytes.length);
-  if (parts.length === 1) return parts[0];
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  return all;
+  return out.subarray(0, length);
 }

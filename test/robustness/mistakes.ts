@@ -333,6 +333,14 @@ export const MISTAKES: Record<string, Mistake[]> = {
     { mistake: "a file name instead of the bytes", code: `gt.data.readIdx("train-labels-idx1-ubyte")` },
     { mistake: "an IDX file with a bad magic number", code: `gt.data.parseIdx(new Uint8Array([1, 2, 8, 1, 0, 0, 0, 0]))` },
     { mistake: "an IDX file claiming 4 billion elements", code: `gt.data.parseIdx(new Uint8Array([0, 0, 8, 1, 255, 255, 255, 255, 7]))` },
+    {
+      mistake: "a gzip bomb behind MNIST's header (47 MB declared, 100 MiB inside)",
+      code: `const z = process.getBuiltinModule("node:zlib"); const h = new Uint8Array(1 << 20); h.set([0, 0, 8, 3, 0, 0, 0xea, 0x60, 0, 0, 0, 28, 0, 0, 0, 28]); gt.data.readIdx(Buffer.concat([z.gzipSync(h), ...new Array(99).fill(z.gzipSync(new Uint8Array(1 << 20)))]))`,
+    },
+    {
+      mistake: "a gzipped IDX file cut in half",
+      code: `const z = process.getBuiltinModule("node:zlib"); const h = Uint8Array.from({ length: 20008 }, (_, i) => (i * 7919) % 251); h.set([0, 0, 8, 1, 0, 0, 0x4e, 0x20]); const g = z.gzipSync(h); gt.data.readIdx(g.subarray(0, g.length >> 1))`,
+    },
     { mistake: "a fractional value for a uint8 file", code: `gt.data.encodeIdx([1.5], [1], "uint8")` },
     { mistake: "an unknown IDX type", code: `gt.data.encodeIdx([1], [1], "uint16")` },
     { mistake: "a training size of 0", code: `gt.data.loadMnist({ trainSize: 0 })` },
