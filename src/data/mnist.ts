@@ -10,6 +10,7 @@ import { fromValues } from "../tensor/create.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { reshape } from "../ops/shape.js";
 import { BROWSER_FILES_HINT, builtin } from "../util/node.js";
+import { explainRead } from "../io/atomic.js";
 import { localPath, type PathLike } from "../util/path.js";
 import { IDX_OPTIONS, IdxFormatError, parseIdx, type ParseIdxOptions } from "./idx.js";
 import { loadBundledDigits, MNIST_IMAGE_SIZE } from "./mnist-bundled.js";
@@ -144,7 +145,7 @@ function readFile(dir: string, base: string): { path: string; bytes: Uint8Array 
   const tried = [base, `${base}.gz`, base.replace("-idx", ".idx"), `${base.replace("-idx", ".idx")}.gz`].map((f) => path.join(dir, f));
   const found = tried.find((f) => fs.existsSync(f));
   if (found === undefined) throw new Error(`loadMnist: none of these files exists: ${tried.join(", ")}`);
-  return { path: found, bytes: fs.readFileSync(found) };
+  return { path: found, bytes: explainRead("loadMnist", found, () => fs.readFileSync(found)) };
 }
 
 function permutation(n: number, rng: () => number): Int32Array {

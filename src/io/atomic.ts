@@ -111,6 +111,34 @@ export function fsCause(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+const hasCode = (e: unknown): boolean => typeof (e as { code?: unknown } | null)?.code === "string";
+
+/**
+ * @internal Runs `write`, turning a file-system error (EACCES, EROFS, ENOSPC, …) into one that
+ * names `where`, the file and the cause, and says that what was there is untouched (the writes
+ * are atomic). Other errors pass through.
+ */
+export function explainWrite<T>(where: string, target: string, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    if (!hasCode(e)) throw e;
+    throw new Error(`${where}: writing ${target} failed, so what was there before (if anything) is untouched: ${fsCause(e)}`, { cause: e });
+  }
+}
+
+/** @internal Reads with `read`, turning a file-system error into one naming `where`, the file and the cause. */
+export function explainRead<T>(where: string, target: string, read: () => T, make: (message: string) => Error = (m) => new Error(m)): T {
+  try {
+    return read();
+  } catch (e) {
+    if (!hasCode(e)) throw e;
+    const error = make(`${where}: cannot read ${target}: ${fsCause(e)}`);
+    (error as { cause?: unknown }).cause = e;
+    throw error;
+  }
+}
+
 /**
  * @internal Creates `folder` and its missing parents, one level at a time: Node's own
  * `mkdirSync(..., { recursive: true })` never returns under some paths (in /proc, say), and it

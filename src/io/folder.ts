@@ -12,7 +12,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { checkOptions } from "../layers/options.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { History } from "../training/history.js";
-import { fsCause, isTmpName, makeFolder, nodeFs, processAlive, saveHooks, writeFileAtomic } from "./atomic.js";
+import { explainRead, fsCause, isTmpName, makeFolder, nodeFs, processAlive, saveHooks, writeFileAtomic } from "./atomic.js";
 import { ModelFormatError } from "./check.js";
 import { localPath, type PathLike } from "../util/path.js";
 import { checkManifest, decode, encode, readManifest, sealManifest, type HistoryRecord, type ModelManifest, type SavedModel } from "./memory.js";
@@ -112,7 +112,7 @@ export function readFolder(where: string, dir: unknown): ReturnType<typeof decod
   if (manifestSize > MAX_MANIFEST_BYTES) {
     throw new ModelFormatError(`${where}: ${manifestPath} is ${manifestSize} bytes, more than any manifest needs (${MAX_MANIFEST_BYTES}); it is not a gradtape manifest`, manifestPath);
   }
-  const value = readManifest(where, new Uint8Array(fs.readFileSync(manifestPath)), manifestPath);
+  const value = readManifest(where, new Uint8Array(explainRead(where, manifestPath, () => fs.readFileSync(manifestPath), (m) => new ModelFormatError(m, manifestPath))), manifestPath);
   const manifest = checkManifest(where, value, "the weights");
   if (manifest.weightsFile === undefined) throw new ModelFormatError(`${where}: ${manifestPath} has no weightsFile field, which names the weights file of a saved folder`, manifestPath);
   const weightsPath = path.join(folder, manifest.weightsFile);
@@ -126,7 +126,7 @@ export function readFolder(where: string, dir: unknown): ReturnType<typeof decod
     const what = size < manifest.weightsByteLength ? "is truncated: it holds" : "is longer than the manifest says: it holds";
     throw new ModelFormatError(`${where}: the weights file ${weightsPath} ${what} ${size} bytes, but ${MANIFEST_FILE} says ${manifest.weightsByteLength}`, weightsPath);
   }
-  return decode(where, value, new Uint8Array(fs.readFileSync(weightsPath)), `the weights file ${weightsPath}`);
+  return decode(where, value, new Uint8Array(explainRead(where, weightsPath, () => fs.readFileSync(weightsPath), (m) => new ModelFormatError(m, weightsPath))), `the weights file ${weightsPath}`);
 }
 
 /**

@@ -3,7 +3,7 @@
  * @module
  */
 import { checkModel, type AnyModel, type Model, type ModelOutput } from "../../layers/model.js";
-import { nodeFs, writeFileAtomic } from "../../io/atomic.js";
+import { explainWrite, nodeFs, writeFileAtomic } from "../../io/atomic.js";
 import { layersToOnnx } from "./export.js";
 import { graphToOnnx } from "./graph.js";
 import type { Functional } from "../../layers/functional.js";
@@ -39,5 +39,5 @@ export function saveONNX(model: AnyModel, path: PathLike): void {
   const file = localPath("saveONNX", path, "path", "a file path");
   const { fs, path: p } = nodeFs("saveONNX");
   const bytes = modelToOnnx(model, "saveONNX");
-  writeFileAtomic(fs, p, p.dirname(p.resolve(file)), p.basename(file), bytes);
+  explainWrite("saveONNX", file, () => writeFileAtomic(fs, p, p.dirname(p.resolve(file)), p.basename(file), bytes));
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Model, ModelOutput } from "../../layers/model.js";
-import { nodeFs, writeFileAtomic } from "../../io/atomic.js";
+import { explainRead, explainWrite, fsCause, makeFolder, nodeFs, writeFileAtomic } from "../../io/atomic.js";
 import { list, ModelFormatError, object, string } from "../../io/check.js";
 import { fromTfjs } from "./from-tfjs.js";
 import { tfjsArtifacts } from "./to-tfjs.js";
@@ -27,13 +27,13 @@ export function saveTfjs(model: Model<ModelOutput>, dir: string): void {
   if (typeof dir !== "string" || dir === "") throw new Error(`saveTfjs: dir must be a non-empty string, got ${JSON.stringify(dir)}`);
   const { fs, path } = nodeFs("saveTfjs");
   const artifacts = tfjsArtifacts("saveTfjs", model);
-  fs.mkdirSync(dir, { recursive: true });
-  writeFileAtomic(fs, path, dir, WEIGHTS_FILE, new Uint8Array(artifacts.weightData as ArrayBuffer));
+  makeFolder("saveTfjs", fs, path, dir);
+  explainWrite("saveTfjs", path.join(dir, WEIGHTS_FILE), () => writeFileAtomic(fs, path, dir, WEIGHTS_FILE, new Uint8Array(artifacts.weightData as ArrayBuffer)));
   const manifest = {
     modelTopology: artifacts.modelTopology, format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy,
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
   };
-  writeFileAtomic(fs, path, dir, "model.json", new TextEncoder().encode(JSON.stringify(manifest)));
+  explainWrite("saveTfjs", path.join(dir, "model.json"), () => writeFileAtomic(fs, path, dir, "model.json", new TextEncoder().encode(JSON.stringify(manifest))));
 }
 
 /**
@@ -52,7 +52,7 @@ export function loadTfjs(dir: string): Model {
   try {
     json = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    throw new ModelFormatError(`loadTfjs: cannot read ${file}: ${(e as Error).message}`, file);
+    throw new ModelFormatError(`loadTfjs: cannot read ${file}: ${fsCause(e)}`, file);
   }
   const m = object("loadTfjs", "model.json", json);
   const weightSpecs: TfjsWeightSpec[] = [];
@@ -62,7 +62,8 @@ export function loadTfjs(dir: string): Model {
     for (const [j, p] of list("loadTfjs", `weightsManifest[${i}].paths`, group.paths).entries()) {
       const name = string("loadTfjs", `weightsManifest[${i}].paths[${j}]`, p);
       if (path.isAbsolute(name) || name.split(/[\\/]/).includes("..")) throw new ModelFormatError(`loadTfjs: weight file ${JSON.stringify(name)} lies outside ${dir}`, file);
-      const bytes = fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name)) : undefined;
+      const weightsPath = path.join(dir, name);
+      const bytes = fs.existsSync(weightsPath) ? explainRead("loadTfjs", weightsPath, () => fs.readFileSync(weightsPath), (m) => new ModelFormatError(m, weightsPath)) : undefined;
       if (bytes === undefined) throw new ModelFormatError(`loadTfjs: the weight file ${name} named in model.json is missing from ${dir}`, path.join(dir, name));
       weightData.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     }
