@@ -231,7 +231,7 @@ export abstract class Optimizer {
       names.add(name);
       list.push([name, state]);
     };
-    for (const [v, entry] of this.entries) add(v.name, exportEntry(entry, v.shape, v.dtype as "float32" | "float64"));
+    for (const [v, entry] of this.entries) add(v.name, exportEntry(entry, v.shape, v.dtype as "float32" | "float64", (slot) => this.copySlot(slot)));
     for (const [name, state] of this.pending) add(name, copyVariableState(state));
     return { optimizer: this.name, iterations: this._iterations, variables: Object.fromEntries(list) };
   }
@@ -278,6 +278,14 @@ export abstract class Optimizer {
     this.entries = entries;
     this.pending = pending;
     this._iterations = s.iterations;
+  }
+
+  /**
+   * A copy of a slot's current values for {@link getState}. A subclass that keeps a slot outside
+   * the array it stores in the entry (SGD keeps its velocity in WebAssembly memory) copies it from there.
+   */
+  protected copySlot(slot: FloatArray): FloatArray {
+    return slot.slice();
   }
 
   /** The names of the slots this optimizer keeps per variable with its options, for checking state. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { getBackend } from "../kernels/backend.js";
-import { sgdMomentumF32 } from "../kernels/wasm/index.js";
+import { kernelsFor, sgdMomentumF32, type Kernels } from "../kernels/wasm/index.js";
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { scaled } from "./gradients.js";
 import { checkBoolean, checkConvention, checkNumber, checkOptionNames, nonNegative, type Convention } from "./options.js";
@@ -120,6 +120,20 @@ function kerasSgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatArr
   return { weight: w, velocity: v };
 }
 
+/** A velocity kept in WebAssembly memory: `n` floats at byte offset `ptr` of `kernels`' memory. */
+interface ResidentBlock {
+  readonly kernels: Kernels;
+  readonly ptr: number;
+  readonly n: number;
+}
+
+/**
+ * Returns a velocity block to its kernels once the empty array that stands for it in the
+ * optimizer's slots is unreachable: when the optimizer is collected, or `setState` replaced its
+ * entries. Freed blocks are reused by size, so memory stays flat without `dispose()`.
+ */
+const residentBlocks = new FinalizationRegistry<ResidentBlock>((b) => b.kernels.freeResident(b.ptr, b.n));
+
 /** Options of {@link SGD}. */
 export interface SGDOptions extends OptimizerOptions {
   /** Step size, or a schedule (default 0.01). */
@@ -215,11 +229,55 @@ export class SGD extends Optimizer {
     return { momentum: this.momentum, nesterov: this.nesterov, dampening: this.dampening, weightDecay: this.weightDecay, convention: this.convention };
   }
 
+  /**
+   * Velocities kept in WebAssembly memory, by the empty array that stands for each in the slots.
+   * Large float32 momentum steps update them in place, so a step copies in only the weight and
+   * the gradient and copies out only the new weight (a fresh array: tapes keep the old one).
+   */
+  private readonly resident = new WeakMap<FloatArray, ResidentBlock>();
+
+  protected override copySlot(slot: FloatArray): FloatArray {
+    const b = this.resident.get(slot);
+    return b === undefined ? slot.slice() : b.kernels.readResident(b.ptr, b.n);
+  }
+
   protected update(weight: FloatArray, grad: FloatArray, entry: SlotEntry, learningRate: number): SlotUpdate {
     const slot = this.velocitySlot();
     const { momentum, dampening, nesterov, weightDecay, convention } = this;
-    const r = sgdUpdate(weight, grad, entry.slots[slot], { learningRate, momentum, dampening, nesterov, weightDecay, convention });
+    const previous = entry.slots[slot];
+    const keras = convention === "keras";
+    const w0 = keras && weightDecay !== 0 ? scaled(weight, 1 - learningRate * weightDecay) : weight;
+    // The same condition as sgdUpdate's WebAssembly path, so the steps have the same bits (w0 is
+    // the weight itself with PyTorch's convention).
+    if (momentum !== 0 && !(keras && nesterov) && w0 instanceof Float32Array && grad instanceof Float32Array
+      && !(previous instanceof Float64Array) && weight.length >= WASM_MIN_ELEMENTS && getBackend() === "wasm") {
+      const { token, block, first } = this.residentVelocity(previous, weight.length, keras);
+      const w = keras
+        ? block.kernels.sgdMomentumResidentF32(w0, grad, block.ptr, false, -1, momentum, -learningRate, 0, false)
+        : block.kernels.sgdMomentumResidentF32(w0, grad, block.ptr, first, learningRate, momentum, 1 - dampening, weightDecay, nesterov);
+      return { weight: w, slots: { [slot]: token } };
+    }
+    const velocity = previous === undefined ? undefined : this.resident.has(previous) ? this.copySlot(previous) : previous;
+    const r = sgdUpdate(weight, grad, velocity, { learningRate, momentum, dampening, nesterov, weightDecay, convention });
     return { weight: r.weight, slots: r.velocity === undefined ? {} : { [slot]: r.velocity } };
+  }
+
+  /**
+   * The resident block for a variable's velocity, and the array that stands for it in the slots:
+   * the existing one, or a new block holding `previous` (restored state), zeros (Keras' start) or
+   * nothing yet (PyTorch's first step, `first`, which sets v to the gradient).
+   */
+  private residentVelocity(previous: FloatArray | undefined, n: number, keras: boolean): { token: FloatArray; block: ResidentBlock; first: boolean } {
+    const existing = previous === undefined ? undefined : this.resident.get(previous);
+    if (previous !== undefined && existing !== undefined) return { token: previous, block: existing, first: false };
+    const kernels = kernelsFor("SGD.applyGradients");
+    const block = { kernels, ptr: kernels.allocResident("SGD.applyGradients", n), n };
+    const token = new Float32Array(0);
+    this.resident.set(token, block);
+    residentBlocks.register(token, block);
+    if (previous !== undefined) kernels.writeResident(block.ptr, previous as Float32Array);
+    else if (keras) kernels.writeResident(block.ptr, new Float32Array(n));
+    return { token, block, first: previous === undefined && !keras };
   }
 
   private velocitySlot(): string {

@@ -46,10 +46,14 @@ export interface OptimizerState {
   variables: Record<string, VariableState>;
 }
 
-/** @internal A deep copy of a slot entry as a {@link VariableState}. */
-export function exportEntry(entry: SlotEntry, shape: readonly number[], dtype: "float32" | "float64"): VariableState {
+/**
+ * @internal A deep copy of a slot entry as a {@link VariableState}. `read` gives a slot's current
+ * values (an optimizer that keeps a slot elsewhere, such as SGD's velocity in WebAssembly memory,
+ * copies it out there).
+ */
+export function exportEntry(entry: SlotEntry, shape: readonly number[], dtype: "float32" | "float64", read: (slot: FloatArray) => FloatArray = (s) => s.slice()): VariableState {
   const slots: Record<string, FloatArray> = {};
-  for (const [k, v] of Object.entries(entry.slots)) slots[k] = v.slice();
+  for (const [k, v] of Object.entries(entry.slots)) slots[k] = read(v);
   return { shape: shape.slice(), dtype, step: entry.step, slots };
 }
 

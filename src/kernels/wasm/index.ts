@@ -114,6 +114,55 @@ export class Kernels implements WasmMatmul {
     return result;
   }
 
+  /** Bytes from `arenaBase()` held by resident blocks; scratch starts above them. */
+  private residentEnd = 0;
+  /** Freed resident blocks by byte size, reused before the resident region grows. */
+  private readonly freeBlocks = new Map<number, number[]>();
+
+  /** Re-creates the views after memory grew (growing detaches the old buffer). */
+  private refreshViews(): void {
+    const buffer = this.exports.memory.buffer;
+    if (this.heap.buffer !== buffer) {
+      this.heap = new Float32Array(buffer);
+      this.heapI32 = new Int32Array(buffer);
+    }
+  }
+
+  /**
+   * @internal Reserves a block of `floats` float32 values (64-byte aligned and padded) that stays
+   * put until {@link freeResident}: scratch is staged above every such block. Returns its byte
+   * offset, never a view, since growing memory detaches views. The contents are unspecified.
+   */
+  allocResident(fn: string, floats: number): number {
+    const bytes = align64(floats * 4);
+    const reused = this.freeBlocks.get(bytes)?.pop();
+    if (reused !== undefined) return reused;
+    if (!this.exports.ensureArena(this.residentEnd + bytes)) throw growError(fn, this.residentEnd + bytes);
+    const ptr = this.exports.arenaBase() + this.residentEnd;
+    this.residentEnd += bytes;
+    return ptr;
+  }
+
+  /** @internal Returns a block from {@link allocResident} of `floats` values for reuse. */
+  freeResident(ptr: number, floats: number): void {
+    const bytes = align64(floats * 4);
+    const list = this.freeBlocks.get(bytes);
+    if (list === undefined) this.freeBlocks.set(bytes, [ptr]);
+    else list.push(ptr);
+  }
+
+  /** @internal A copy of `floats` values at byte offset `ptr`. */
+  readResident(ptr: number, floats: number): Float32Array {
+    this.refreshViews();
+    return this.heap.slice(ptr >>> 2, (ptr >>> 2) + floats);
+  }
+
+  /** @internal Copies `values` to byte offset `ptr`. */
+  writeResident(ptr: number, values: Float32Array): void {
+    this.refreshViews();
+    this.heap.set(values, ptr >>> 2);
+  }
+
   /**
    * Copies arrays into the arena back to back (64-byte aligned) and returns their byte offsets,
    * then the offset of `extraFloats` more floats of scratch. `fn` names the caller in errors.
@@ -122,13 +171,10 @@ export class Kernels implements WasmMatmul {
     const ex = this.exports;
     const sizes = arrays.map((a) => align64((a?.length ?? 0) * 4));
     const total = sizes.reduce((x, y) => x + y, 0) + align64(extraFloats * 4);
-    if (!ex.ensureArena(total)) throw growError(fn, total);
-    if (this.heap.buffer !== ex.memory.buffer) {
-      this.heap = new Float32Array(ex.memory.buffer);
-      this.heapI32 = new Int32Array(ex.memory.buffer);
-    }
+    if (!ex.ensureArena(this.residentEnd + total)) throw growError(fn, this.residentEnd + total);
+    this.refreshViews();
     const ptrs: number[] = [];
-    let at = ex.arenaBase();
+    let at = ex.arenaBase() + this.residentEnd;
     arrays.forEach((a, i) => {
       ptrs.push(at);
       if (a instanceof Int32Array) this.heapI32.set(a, at >>> 2);
@@ -150,6 +196,19 @@ export class Kernels implements WasmMatmul {
       weight: this.heap.slice(outW >>> 2, (outW >>> 2) + n),
       velocity: this.heap.slice(outV >>> 2, (outV >>> 2) + n),
     };
+  }
+
+  /**
+   * @internal {@link sgdMomentumF32} with the velocity resident at byte offset `vPtr` (a block of
+   * w's length from {@link allocResident}), updated in place: only w and g are copied in, and only
+   * the new weight, a fresh array, is copied out. `first`: the block holds no velocity yet.
+   */
+  sgdMomentumResidentF32(w: Float32Array, g: Float32Array, vPtr: number, first: boolean, lr: number, m: number, keep: number, wd: number, nesterov: boolean): Float32Array {
+    const n = w.length;
+    const [wp, gp, outW] = this.stage("wasm", [w, g], n);
+    // The kernel reads each velocity pair before it stores the new one at the same offset.
+    this.exports.sgdMomentumF32(wp, gp, vPtr, outW, vPtr, n, lr, m, keep, wd, nesterov ? 1 : 0, first ? 1 : 0);
+    return this.heap.slice(outW >>> 2, (outW >>> 2) + n);
   }
 
   /** See the module-level {@link countNonFiniteF32}. */
