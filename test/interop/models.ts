@@ -95,3 +95,25 @@ export async function trainOnFirstId(model: gt.Model, x: gt.Tensor, classes: num
   model.compile({ optimizer: new gt.optim.Adam({ learningRate: 0.01 }), loss: "sparseCategoricalCrossentropy" });
   await model.fit(x, y, { epochs: 1, batchSize: 16, seed: 0, verbose: 0 });
 }
+
+/** A layer of the user's own, which neither ONNX nor TF.js can express. */
+export class Doubler extends gt.layers.Layer {
+  constructor() {
+    super({}, "doubler");
+  }
+  override get className(): string {
+    return "Doubler";
+  }
+  call(x: gt.Tensor): gt.Tensor {
+    return x.mul(2);
+  }
+}
+
+/** The training loss on `split` before and after one epoch of `fit` (batch 32, seed 0), printed. */
+export async function fineTuneOneEpoch(model: gt.Model, split: { x: gt.Tensor; y: gt.Tensor }): Promise<{ before: number; after: number }> {
+  const before = model.evaluate(split.x, split.y).loss;
+  await model.fit(split.x, split.y, { epochs: 1, batchSize: 32, seed: 0, verbose: 0 });
+  const after = model.evaluate(split.x, split.y).loss;
+  console.log(`fine-tuned one epoch: loss ${before.toFixed(3)} -> ${after.toFixed(3)}`);
+  return { before, after };
+}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import * as gt from "../../src/index.js";
 import { runOnnx, runOnnxGraph } from "./onnx-helpers.js";
-import { flat, images, maxAbsDiff, maxHead, mlp, mnistCnn, setStatistics, trainALittle, variants } from "./models.js";
+import { Doubler, flat, images, maxAbsDiff, maxHead, mlp, mnistCnn, setStatistics, trainALittle, variants } from "./models.js";
 
 async function compare(label: string, model: gt.Model, x: gt.Tensor): Promise<number> {
   const bytes = model.toONNX();
@@ -85,18 +85,6 @@ describe("toONNX of functional models", () => {
     expect(text.split("shared/kernel").length - 1).toBe(2 + 1);
   });
 });
-
-class Doubler extends gt.layers.Layer {
-  constructor() {
-    super({}, "doubler");
-  }
-  override get className(): string {
-    return "Doubler";
-  }
-  call(x: gt.Tensor): gt.Tensor {
-    return x.mul(2);
-  }
-}
 
 describe("toONNX errors and saveONNX", () => {
   it("names a layer it cannot export, and an unbuilt model", () => {

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import * as gt from "../../src/index.js";
+import { Doubler, fineTuneOneEpoch } from "./models.js";
 
 beforeAll(async () => {
   tf.enableProdMode();
@@ -134,26 +135,11 @@ describe("a functional model built in TF.js", () => {
     expect(diff).toBeLessThanOrEqual(1e-5);
 
     model.compile({ optimizer: new gt.optim.Adam({ learningRate: 0.005 }), loss: "sparseCategoricalCrossentropy" });
-    const before = model.evaluate(images.train.x, images.train.y).loss;
-    await model.fit(images.train.x, images.train.y, { epochs: 1, batchSize: 32, seed: 0, verbose: 0 });
-    const after = model.evaluate(images.train.x, images.train.y).loss;
-    console.log(`fine-tuned one epoch: loss ${before.toFixed(3)} -> ${after.toFixed(3)}`);
+    const { before, after } = await fineTuneOneEpoch(model, images.train);
     expect(after).toBeLessThan(before * 0.8);
     tfModel.dispose();
   });
 });
-
-class Doubler extends gt.layers.Layer {
-  constructor() {
-    super({}, "doubler");
-  }
-  override get className(): string {
-    return "Doubler";
-  }
-  call(x: gt.Tensor): gt.Tensor {
-    return x.mul(2);
-  }
-}
 
 describe("functional models toTfjs cannot express", () => {
   it("fail naming the layer and its class", () => {

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import * as gt from "../../src/index.js";
-import { flat, images, maxAbsDiff, maxHead, mlp, mnistCnn, trainALittle, variants } from "./models.js";
+import { fineTuneOneEpoch, flat, images, maxAbsDiff, maxHead, mlp, mnistCnn, trainALittle, variants } from "./models.js";
 
 beforeAll(async () => {
   tf.enableProdMode();
@@ -97,10 +97,7 @@ describe("io.toTfjs and io.fromTfjs", () => {
     expect(diff).toBeLessThanOrEqual(1e-5);
 
     model.compile({ optimizer: new gt.optim.SGD({ learningRate: 0.05, momentum: 0.9 }), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
-    const before = model.evaluate(images.train.x, images.train.y).loss;
-    await model.fit(images.train.x, images.train.y, { epochs: 1, batchSize: 32, seed: 0, verbose: 0 });
-    const after = model.evaluate(images.train.x, images.train.y).loss;
-    console.log(`fine-tuned one epoch: loss ${before.toFixed(3)} -> ${after.toFixed(3)}`);
+    const { before, after } = await fineTuneOneEpoch(model, images.train);
     expect(after).toBeLessThan(before * 0.8);
     tfModel.dispose();
   });
