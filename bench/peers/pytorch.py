@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """PyTorch peer of `npm run bench`: the MLP and CNN training steps of bench/harness.ts and
-bench/cnn.ts, from the initial weights and batch orders the Node side wrote, on one thread.
+bench/cnn.ts, from the initial weights and batch orders the Node side wrote, on the number of
+threads asked for (torch.set_num_threads; the Node side also sets OMP_NUM_THREADS and
+OPENBLAS_NUM_THREADS). Says which BLAS it ran on and torch's parallel backend.
 
 Reads a JSON job on stdin: {"dir": folder with the .f32/.i32 files, "threads": n, "jobs": [...]},
 each job {"kind": "mlp" | "cnn", "name", "layerSizes"?, "batchSize", "steps", "warmupSteps",
-"lr", "momentum", "weights": [file, shape]..., "order": file}. Writes one JSON line of results.
+"lr", "momentum", "weights": [file, shape]..., "order": file}. Writes one JSON line: torch's
+version, threads, parallel backend, BLAS and the results.
 Layouts: our dense kernels are [in, out] (torch's Linear is [out, in]); our conv kernels are
 [kh, kw, in, out] (torch's Conv2d is [out, in, kh, kw]); images are NHWC and go NCHW here, and
 back to NHWC before the flatten so that the first dense kernel's rows mean the same pixels.
 """
+import ctypes
 import json
+import os
+import re
 import sys
 import time
 
@@ -64,13 +70,40 @@ def run(job, images, labels):
     return {"name": job["name"], "msPerStep": times, "losses": losses}
 
 
+def blas():
+    """Which BLAS this process loaded, read from /proc/self/maps after a product: torch's build
+    info says only BLAS_INFO=generic on Debian, where update-alternatives picks the library."""
+    torch.ones(8, 8) @ torch.ones(8, 8)
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "blas" in line.split()[-1].lower()})
+    except OSError:
+        return "unknown (no /proc/self/maps)"
+    for lib in libs:
+        try:
+            so = ctypes.CDLL(lib)
+            so.openblas_get_config.restype = ctypes.c_char_p
+            # openblas_get_parallel: 0 single-threaded build, 1 pthreads, 2 OpenMP.
+            build = {0: "single-threaded", 1: "pthreads", 2: "OpenMP"}.get(so.openblas_get_parallel(), "unknown")
+            version = " ".join(so.openblas_get_config().decode().split()[:2])
+            n = so.openblas_get_num_threads()
+            return f"{version} ({build} build, {n} thread{'' if n == 1 else 's'})"
+        except (OSError, AttributeError):
+            continue
+    return f"not OpenBLAS: {', '.join(os.path.realpath(lib) for lib in libs) or 'none mapped'}"
+
+
 def main():
     spec = json.load(sys.stdin)
     torch.set_num_threads(spec["threads"])
     images = load(spec["images"], np.float32, (-1, 784))
     labels = load(spec["labels"], np.int32).long()
     results = [run(job, images, labels) for job in spec["jobs"]]
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
+    backend = re.search(r"ATen parallel backend: (.+)", torch.__config__.parallel_info())
+    print(json.dumps({
+        "torch": torch.__version__, "threads": torch.get_num_threads(),
+        "parallel": backend.group(1).strip() if backend else "unknown", "blas": blas(), "results": results,
+    }))
 
 
 if __name__ == "__main__":

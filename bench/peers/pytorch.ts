@@ -46,8 +46,24 @@ export function torchUnavailable(): string | null {
   return `none of ${CANDIDATES.join(', ')} can import torch and numpy (Debian: apt-get install python3-torch)`;
 }
 
-/** Runs the jobs in one python3 process with `threads` threads; the data travel as raw files. */
-export function runTorch(images: Float32Array, labels: Int32Array, jobs: TorchJob[], threads = 1): { version: string; results: TorchResult[] } {
+/** What one PyTorch process ran on, as it reports it. */
+export interface TorchRun {
+  /** `torch.__version__`. */
+  version: string;
+  /** `torch.get_num_threads()` after `set_num_threads`. */
+  threads: number;
+  /** ATen's parallel backend (`OpenMP` in Debian's build). */
+  parallel: string;
+  /** The BLAS mapped into the process, e.g. `OpenBLAS 0.3.21 (OpenMP build, 2 threads)`. */
+  blas: string;
+  results: TorchResult[];
+}
+
+/**
+ * Runs the jobs in one python3 process with `threads` threads; the data travel as raw files.
+ * `env` adds variables to the process's environment (e.g. `OMP_WAIT_POLICY`).
+ */
+export function runTorch(images: Float32Array, labels: Int32Array, jobs: TorchJob[], threads = 1, env: Record<string, string> = {}): TorchRun {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gradtape-torch-'));
   try {
     const file = (name: string, a: Float32Array | Int32Array) => {
@@ -67,10 +83,10 @@ export function runTorch(images: Float32Array, labels: Int32Array, jobs: TorchJo
     };
     const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/peers/pytorch.py');
     if (python === undefined && torchUnavailable() !== null) throw new Error('bench: no python3 with torch; call torchUnavailable() first');
-    const r = spawnSync(python!, [script], { input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) } });
+    const r = spawnSync(python!, [script], { input: JSON.stringify(spec), encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), ...env } });
     if (r.status !== 0) throw new Error(`bench: the PyTorch peer failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-    const out = JSON.parse(r.stdout) as { torch: string; results: TorchResult[] };
-    return { version: out.torch, results: out.results };
+    const out = JSON.parse(r.stdout) as { torch: string } & Omit<TorchRun, 'version'>;
+    return { version: out.torch, threads: out.threads, parallel: out.parallel, blas: out.blas, results: out.results };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
