@@ -6,8 +6,12 @@ import * as gt from 'gradtape';
 import { median, nowMs, type TrainOptions, type TrainResult } from './harness.js';
 import { CNN_BATCH, CNN_LEARNING_RATE, CNN_MOMENTUM, CNN_SHAPES, cnnBatch, type CnnRunOptions, type CnnRunResult } from './cnn.js';
 
-/** Trains an MLP for `steps` steps on the given batches; times every step after the warm-up. */
-export async function trainGradtape(opts: TrainOptions & { threads?: number }): Promise<TrainResult> {
+/**
+ * Trains an MLP for `steps` steps on the given batches; times every step after the warm-up.
+ * `around.start` runs just before the first timed step and `around.stop` just after the last (the
+ * profiler of bench/profile.ts records exactly the timed steps).
+ */
+export async function trainGradtape(opts: TrainOptions & { threads?: number; around?: { start(): void; stop(): void } }): Promise<TrainResult> {
   if (opts.threads !== undefined) gt.setThreads(opts.threads);
   const { layerSizes, batchSize, steps, warmupSteps, images, labels, batchOrder } = opts;
   const inputSize = layerSizes[0]!;
@@ -26,6 +30,7 @@ export async function trainGradtape(opts: TrainOptions & { threads?: number }): 
   const msPerStep: number[] = [];
   const losses: number[] = [];
   for (let step = 0; step < steps; step++) {
+    if (step === warmupSteps) opts.around?.start();
     const t0 = nowMs();
     for (let i = 0; i < batchSize; i++) {
       const row = batchOrder[step * batchSize + i]!;
@@ -36,6 +41,7 @@ export async function trainGradtape(opts: TrainOptions & { threads?: number }): 
     losses.push(loss.item());
     if (step >= warmupSteps) msPerStep.push(nowMs() - t0);
   }
+  if (steps > warmupSteps) opts.around?.stop();
   const total = msPerStep.reduce((a, b) => a + b, 0);
   return {
     samplesPerSec: (batchSize * msPerStep.length * 1000) / total,

@@ -458,16 +458,38 @@ export interface BenchArgs {
   runs: number;
   /** Only the MLP and matmul rows, or only the CNN rows (default: all). */
   only: 'mlp' | 'cnn' | undefined;
+  /** Profile W1 and W2 training steps instead of benchmarking (bench/profile.ts). */
+  profile: boolean;
+  /** Print {@link BENCH_USAGE} and stop. */
+  help: boolean;
 }
 
+/** What `npm run bench -- --help` prints. */
+export const BENCH_USAGE = `npm run bench [-- flags]: gradtape against TensorFlow.js (cpu, wasm) and, where python3 imports torch, PyTorch on 1 and 2 threads
+
+  npm run bench                 full run (about 6 minutes on 2 cores)
+  npm run bench -- --quick      fewer steps, a smoke test
+  npm run bench -- --json       machine-readable report on stdout
+  npm run bench -- --runs=3     repeat and report the median of each cell
+  npm run bench -- --only=cnn   just the CNN rows (--only=mlp: just the MLP and matmul rows)
+  npm run bench -- --profile    where a W1 and a W2 training step spend their time: 1,000 W1 and
+                                300 W2 steps under V8's profiler, self time in buckets, % and
+                                ms/step (also: npm run profile; with --quick a quarter of the
+                                steps, with --json as JSON)
+  npm run bench -- --help       this text
+
+Environment: GRADTAPE_BENCH_PYTHON picks the python that runs the PyTorch peer.`;
+
 export function parseBenchArgs(argv: string[] = process.argv.slice(2)): BenchArgs {
-  const args: BenchArgs = { json: false, quick: false, runs: 1, only: undefined };
+  const args: BenchArgs = { json: false, quick: false, runs: 1, only: undefined, profile: false, help: false };
   for (const a of argv) {
     if (a === '--json') args.json = true;
     else if (a === '--quick') args.quick = true;
+    else if (a === '--profile') args.profile = true;
+    else if (a === '--help' || a === '-h') args.help = true;
     else if (/^--runs=[1-9]\d*$/.test(a)) args.runs = Number.parseInt(a.slice(7), 10);
     else if (a === '--only=cnn' || a === '--only=mlp') args.only = a.slice(7) as 'cnn' | 'mlp';
-    else throw new Error(`bench: unknown argument ${JSON.stringify(a)}; expected --quick, --json, --runs=N (N a positive integer) or --only=cnn|mlp`);
+    else throw new Error(`bench: unknown argument ${JSON.stringify(a)}; expected --quick, --json, --runs=N (N a positive integer), --only=cnn|mlp, --profile or --help`);
   }
   return args;
 }

@@ -7,6 +7,8 @@
  *   npm run bench -- --json       machine-readable report
  *   npm run bench -- --runs=3     repeat and report the median of each cell
  *   npm run bench -- --only=cnn   just the CNN rows (gradtape, TF.js cpu, TF.js wasm)
+ *   npm run bench -- --profile    where W1 and W2 training steps spend their time (bench/profile.ts)
+ *   npm run bench -- --help       all flags (harness.ts, BENCH_USAGE)
  *
  * PyTorch joins on one thread (column pytorch-1t) and, for W1 and W2, on two (pytorch-2t, rows
  * "… (2 threads)" next to gradtape on two threads) when python3 can import torch.
@@ -14,22 +16,27 @@
 import * as gt from 'gradtape';
 import { runInChild } from './child.js';
 import {
-  glorotUniformWeights, machineMeta, makeBatchOrder, matmulWorkloadName, median, mergeMeasurements, METRIC, MATMUL_SHAPES,
+  BENCH_USAGE, glorotUniformWeights, machineMeta, makeBatchOrder, matmulWorkloadName, median, mergeMeasurements, METRIC, MATMUL_SHAPES,
   parseBenchArgs, printReport, SCALING_WORKLOADS, W1, W2, type Measurement, type MlpWorkload,
 } from './harness.js';
 import { defaultThreads, matmulGradtape, trainGradtape } from './gradtape.js';
 import { runTfjsSuite } from './peers/tfjs.js';
 import { runCnnSuite } from './cnn-suite.js';
 import { runTorchSuite, TORCH, TORCH2, twoThreads } from './torch-suite.js';
+import { runProfile } from './profile.js';
 
 const args = (() => {
   try {
     return parseBenchArgs();
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
+    process.stderr.write(`${(err as Error).message}\n${BENCH_USAGE}\n`);
     process.exit(2);
   }
 })();
+if (args.help) {
+  process.stdout.write(`${BENCH_USAGE}\n`);
+  process.exit(0);
+}
 const log = (msg: string) => { if (!args.json) process.stderr.write(`${msg}\n`); };
 const SEED = 42;
 
@@ -37,6 +44,10 @@ const { train } = gt.data.loadMnist();
 const images = train.x.data() as Float32Array;
 const labels = train.y.data() as Int32Array;
 const n = labels.length;
+if (args.profile) {
+  await runProfile({ images, labels, seed: SEED, quick: args.quick, json: args.json, log });
+  process.exit(0);
+}
 
 function plan(wl: MlpWorkload): { steps: number; warmupSteps: number } {
   const big = wl.layerSizes.length > 3;
