@@ -17,7 +17,8 @@
  *   assembly) and each folder of gradtape's source.
  * - `(garbage collector)` is the collector; `(program)` and frames without a script (V8's
  *   builtins, the JS-to-WebAssembly call wrappers) are the engine. Samples under `node:inspector`
- *   (the profiler being started or stopped) and `(idle)` are left out.
+ *   (the profiler being started or stopped) and `(idle)` are left out, and so is the part of a
+ *   gap between two samples beyond 4× the usual one (the thread was not running).
  */
 
 /** The part of a V8 CPU profile this reads. */
@@ -67,6 +68,10 @@ export interface ProfileBreakdown {
   buckets: BucketTime[];
   /** Sum of the buckets (the samples not left out). */
   totalMs: number;
+  /** Time left out as gaps between samples: what the deltas had beyond `maxGapUs`. */
+  gapMs: number;
+  /** The longest time one sample counted for, in µs. */
+  maxGapUs: number;
 }
 
 export interface BucketOptions {
@@ -74,6 +79,12 @@ export interface BucketOptions {
   wasmNames?: ReadonlyMap<string, readonly (string | undefined)[]>;
   /** The text of a 1-based line of the script at `url`, or undefined when it cannot be read. */
   sourceLine?: (url: string, line: number) => string | undefined;
+  /**
+   * The most one sample counts for, in µs; default 4× the median time between samples. A longer
+   * gap is time the thread was not running (on a busy machine the scheduler gave its core to
+   * another process), which the sample's frame did not spend.
+   */
+  maxGapUs?: number;
 }
 
 /** Buckets a profile's self time (see the file comment for the rules). */
@@ -81,8 +92,15 @@ export function bucketProfile(profile: CpuProfile, o: BucketOptions = {}): Profi
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const sortedDeltas = profile.timeDeltas.filter((d) => d > 0).sort((a, b) => a - b);
+  const maxGapUs = o.maxGapUs ?? 4 * (sortedDeltas[sortedDeltas.length >> 1] ?? 0);
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let gapUs = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = Math.max(0, profile.timeDeltas[i] ?? 0);
+    selfUs.set(id, (selfUs.get(id) ?? 0) + Math.min(delta, maxGapUs));
+    gapUs += Math.max(0, delta - maxGapUs);
+  });
 
   const times = new Map<string, number>();
   const add = (bucket: string, us: number) => times.set(bucket, (times.get(bucket) ?? 0) + us);
@@ -114,7 +132,7 @@ export function bucketProfile(profile: CpuProfile, o: BucketOptions = {}): Profi
   const buckets = [...times]
     .map(([bucket, us]) => ({ bucket, ms: us / 1000 }))
     .sort((a, b) => rank(a.bucket, fixed) - rank(b.bucket, fixed) || b.ms - a.ms);
-  return { buckets, totalMs: buckets.reduce((s, b) => s + b.ms, 0) };
+  return { buckets, totalMs: buckets.reduce((s, b) => s + b.ms, 0), gapMs: gapUs / 1000, maxGapUs };
 }
 
 function rank(bucket: string, fixed: string[]): number {
@@ -200,5 +218,6 @@ export function formatBreakdown(b: ProfileBreakdown, steps: number): string {
   const header = ['where the time goes', 'share', 'ms/step (mean)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const gaps = `left out: ${(b.gapMs / steps).toFixed(3)} ms/step of gaps between samples beyond ${b.maxGapUs.toFixed(0)} µs (the thread not running)`;
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), gaps].join('\n');
 }

@@ -53,7 +53,8 @@ const sourceLine = (url: string, line: number) => SOURCE[url]?.[line - 1];
 
 describe("bucketProfile", () => {
   it("puts each frame's self time in its bucket, splitting JavaScript frames by the line hit", () => {
-    const { buckets, totalMs } = bucketProfile(profile, { wasmNames, sourceLine });
+    const { buckets, totalMs, gapMs } = bucketProfile(profile, { wasmNames, sourceLine, maxGapUs: Infinity });
+    expect(gapMs).toBe(0);
     const ms = Object.fromEntries(buckets.map((b) => [b.bucket, b.ms]));
     expect(ms).toEqual({
       // matmul itself (1000) and its unnamed callee (2000 + 1000), under the dense kernel.
@@ -80,14 +81,29 @@ describe("bucketProfile", () => {
   });
 
   it("without module names counts every WebAssembly frame as other kernels", () => {
-    const ms = Object.fromEntries(bucketProfile(profile, { sourceLine }).buckets.map((b) => [b.bucket, b.ms]));
+    const ms = Object.fromEntries(bucketProfile(profile, { sourceLine, maxGapUs: Infinity }).buckets.map((b) => [b.bucket, b.ms]));
     expect(ms[BUCKETS.matmul]).toBeUndefined();
     expect(ms[BUCKETS.wasm]).toBeCloseTo(4.27, 10);
   });
 
-  it("prints shares and mean milliseconds per step", () => {
-    const table = formatBreakdown({ buckets: [{ bucket: "a", ms: 3 }, { bucket: "b", ms: 1 }], totalMs: 4 }, 2).split("\n");
-    expect(table.slice(2)).toEqual(["a                      75.0%           1.500", "b                      25.0%           0.500", "total (samples kept)  100.0%           2.000"]);
+  it("counts a sample for at most 4x the median gap by default, the rest as left out", () => {
+    // The median of the 17 deltas is 400 µs: every sample counts for at most 1600 µs.
+    const b = bucketProfile(profile, { wasmNames, sourceLine });
+    expect(b.maxGapUs).toBe(1600);
+    // matmul's callee loses 400 of its 2000; (idle)'s 5000 and dispatch's 9000 (left out anyway) 3400 and 7400.
+    expect(b.gapMs).toBeCloseTo(11.2, 10);
+    expect(Object.fromEntries(b.buckets.map((x) => [x.bucket, x.ms]))[BUCKETS.matmul]).toBe(3.6);
+    const tight = bucketProfile(profile, { wasmNames, sourceLine, maxGapUs: 500 });
+    // matmul's samples of 1000, 2000 and 1000 count 500 each.
+    expect(Object.fromEntries(tight.buckets.map((x) => [x.bucket, x.ms]))[BUCKETS.matmul]).toBe(1.5);
+  });
+
+  it("prints shares and mean milliseconds per step, and the gaps left out", () => {
+    const table = formatBreakdown({ buckets: [{ bucket: "a", ms: 3 }, { bucket: "b", ms: 1 }], totalMs: 4, gapMs: 1, maxGapUs: 800 }, 2).split("\n");
+    expect(table.slice(2)).toEqual([
+      "a                      75.0%           1.500", "b                      25.0%           0.500", "total (samples kept)  100.0%           2.000",
+      "left out: 0.500 ms/step of gaps between samples beyond 800 µs (the thread not running)",
+    ]);
   });
 });
 
