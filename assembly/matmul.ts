@@ -14,8 +14,11 @@
 // arithmetic, so all of an iteration's loaded vectors are live at once next
 // to the accumulators. x64 gives V8 15 usable XMM registers; 4x8 needs
 // 8 accumulators + 2 B vectors + 4 A vectors + 1 product temporary = 15.
-// 6x8 (12 + 2 + 6 + 1) or unrolling k (two sets of loads) spill to the stack
-// on every iteration and measured 20-35% slower.
+// 6x8 (12 + 2 + 6 + 1) or unrolling k in one block (two sets of loads)
+// spill to the stack on every iteration and measured 20-35% slower. The loop
+// is still unrolled by two, but with an exit test between the halves: that
+// makes each half its own basic block, which TurboFan schedules separately,
+// so no half holds more than one set of loads (see kernel4x8).
 //
 // Without FMA one k step is 6 vector loads + 8 mul + 8 add for 64 flops, and
 // that instruction count, not the FP units, sets the speed: ~5.5 cycles per
@@ -90,21 +93,26 @@ export function ensureArena(bytes: usize): bool {
 // Splits `total` into equal-ish blocks no larger than `limit`, rounded up to
 // `multiple`: k = 784 becomes 3 x 262 rather than 384+384+16, so no block is
 // a sliver whose packing and kernel-call overhead isn't amortised.
-// @ts-ignore: decorator
-@inline function balancedBlock(total: i32, limit: i32, multiple: i32): i32 {
+function balancedBlock(total: i32, limit: i32, multiple: i32): i32 {
   if (total <= limit) return total;
   const blocks = ceilDiv(total, limit);
   return min(limit, roundUp(ceilDiv(total, blocks), multiple));
 }
 
+// The blocks of the last `workspaceBytes` call and the packed-B offset in its workspace. gemm
+// gets its blocking from the same function instead of repeating it: the three balancedBlock
+// computations, inlined twice, cost ~100 bytes of the 4 KiB budget. Globals are per instance, and
+// every thread has its own instance.
+let mcBlock: i32 = 0, kcBlock: i32 = 0, ncBlock: i32 = 0;
+let bPackOffset: usize = 0;
+
 /** Scratch bytes `matmul` needs for these dimensions (packed A block, packed B panel and one edge tile). */
 export function workspaceBytes(m: i32, k: i32, n: i32): usize {
-  const mc = balancedBlock(m, MC, MR);
-  const kc = balancedBlock(k, KC, 1);
-  const nc = balancedBlock(n, NC, NR);
-  const aBytes = <usize>roundUp(mc, MR) * <usize>kc * A_STRIDE;
-  const bBytes = <usize>kc * <usize>roundUp(nc, NR) * 4;
-  return aBytes + bBytes + <usize>TILE_BYTES + 64;
+  mcBlock = balancedBlock(m, MC, MR);
+  kcBlock = balancedBlock(k, KC, 1);
+  ncBlock = balancedBlock(n, NC, NR);
+  bPackOffset = <usize>roundUp(mcBlock, MR) * <usize>kcBlock * A_STRIDE;
+  return bPackOffset + <usize>kcBlock * <usize>roundUp(ncBlock, NR) * 4 + <usize>TILE_BYTES + 64;
 }
 
 // ---------------------------------------------------------------------------
@@ -125,7 +133,25 @@ export function workspaceBytes(m: i32, k: i32, n: i32): usize {
 // C[0:4, 0:8] (=|+=) Ap[4 x kc] * Bp[kc x 8]. For every p, Ap holds the 4
 // values of column p, each pre-broadcast to an f32x4 (64 bytes), and Bp the
 // 8 values of row p (32 bytes). `ldc` is C's row stride in bytes; kc >= 1.
-function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, accumulate: bool): void {
+//
+// Read with `node --print-wasm-code` (V8 11.3, x64), the loop was 31
+// instructions per k step for 22 of arithmetic and loads: 2 pointer bumps, the
+// loop's stack check (cmp + branch), the exit test (cmp + branch), a `movl`
+// per pointer to zero-extend it for addressing, and a spill store of one
+// accumulator. Two changes bring it to 26 (measured 1.1-1.25x on the training
+// shapes, scripts/gemm-steps.mjs):
+// - The pointers are formed by an i32.add here (aBase + aOff) rather than
+//   passed in: V8 then knows their upper 32 bits are zero, through the loop
+//   phi too, and drops the `movl`s.
+// - Two k steps per iteration, the second reading at constant offsets, with
+//   `bp == bLast` tested in between (which also handles odd kc): the stack
+//   check, pointer bumps and spill are paid once per two steps. Each half is
+//   its own block, so its loads stay with its arithmetic.
+// Each accumulator still adds its products in order p = 0, 1, ..., kc-1
+// starting from zero, so results are bit for bit those of the one-step loop.
+function kernel4x8(kc: i32, aBase: usize, aOff: usize, bBase: usize, bOff: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let ap = aBase + aOff;
+  let bp = bBase + bOff;
   let c00 = f32x4.splat(0), c01 = c00;
   let c10 = c00, c11 = c00;
   let c20 = c00, c21 = c00;
@@ -133,13 +159,14 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, accumula
   // Comparing a pointer instead of counting p saves an instruction in a
   // loop whose speed is set by instruction count.
   const bEnd = bp + (<usize>kc << 5);
-  do {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    const a0 = v128.load(ap);
-    const a1 = v128.load(ap, 16);
-    const a2 = v128.load(ap, 32);
-    const a3 = v128.load(ap, 48);
+  const bLast = bEnd - 32;
+  while (true) {
+    let b0 = v128.load(bp);
+    let b1 = v128.load(bp, 16);
+    let a0 = v128.load(ap);
+    let a1 = v128.load(ap, 16);
+    let a2 = v128.load(ap, 32);
+    let a3 = v128.load(ap, 48);
     c00 = madd(a0, b0, c00);
     c01 = madd(a0, b1, c01);
     c10 = madd(a1, b0, c10);
@@ -148,9 +175,25 @@ function kernel4x8(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, accumula
     c21 = madd(a2, b1, c21);
     c30 = madd(a3, b0, c30);
     c31 = madd(a3, b1, c31);
-    ap += 64;
-    bp += 32;
-  } while (bp != bEnd);
+    if (bp == bLast) break;
+    b0 = v128.load(bp, 32);
+    b1 = v128.load(bp, 48);
+    a0 = v128.load(ap, 64);
+    a1 = v128.load(ap, 80);
+    a2 = v128.load(ap, 96);
+    a3 = v128.load(ap, 112);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    c10 = madd(a1, b0, c10);
+    c11 = madd(a1, b1, c11);
+    c20 = madd(a2, b0, c20);
+    c21 = madd(a2, b1, c21);
+    c30 = madd(a3, b0, c30);
+    c31 = madd(a3, b1, c31);
+    ap += 128;
+    bp += 64;
+    if (bp == bEnd) break;
+  }
   const c1 = c + ldc, c2 = c + 2 * ldc, c3 = c + 3 * ldc;
   if (accumulate) {
     c00 = f32x4.add(c00, v128.load(c));
@@ -223,49 +266,40 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
 // Storage: transB ? b is [n, k] (element (p,j) at j*ldb+p) : b is [k, n] (at p*ldb+j).
 function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
   const ldbB = <usize>ldb << 2;
+  // Byte distance between consecutive p (pStep) and consecutive j (jStep) in the source.
+  const pStep: usize = transB ? 4 : ldbB;
+  const jStep: usize = transB ? ldbB : 4;
   for (let jr = 0; jr < nc; jr += NR) {
     const nr = min(NR, nc - jr);
     const panel = dst + <usize>(jr * kc) * 4;
-    const j = j0 + jr;
-    if (!transB) {
-      let src = b + (<usize>p0 * <usize>ldb + <usize>j) * 4;
-      let out = panel;
-      if (nr == NR) {
-        for (let p = 0; p < kc; p++) {
-          v128.store(out, v128.load(src));
-          v128.store(out, v128.load(src, 16), 16);
-          src += ldbB;
-          out += 32;
+    const src = b + <usize>p0 * pStep + <usize>(j0 + jr) * jStep;
+    let p = 0;
+    if (nr == NR) {
+      if (!transB) {
+        for (; p < kc; p++) {
+          const s = src + <usize>p * pStep;
+          const out = panel + (<usize>p << 5);
+          v128.store(out, v128.load(s));
+          v128.store(out, v128.load(s, 16), 16);
         }
       } else {
-        for (let p = 0; p < kc; p++) {
-          let c = 0;
-          for (; c < nr; c++) store<f32>(out + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
-          for (; c < NR; c++) store<f32>(out + (<usize>c << 2), 0);
-          src += ldbB;
-          out += 32;
-        }
-      }
-    } else {
-      // Stored rows are columns of B: read 4 consecutive p from each of the
-      // 8 columns and transpose two 4x4 blocks so the output is row-major.
-      const col0 = b + (<usize>j * <usize>ldb + <usize>p0) * 4;
-      let p = 0;
-      if (nr == NR) {
+        // Stored rows are columns of B: read 4 consecutive p from each of the
+        // 8 columns and transpose two 4x4 blocks so the output is row-major.
         for (; p + 4 <= kc; p += 4) {
-          const s = col0 + (<usize>p << 2);
-          const out = panel + <usize>(p * NR) * 4;
+          const s = src + (<usize>p << 2);
+          const out = panel + (<usize>p << 5);
           transpose4x4Store(s, ldbB, out, 32);
           transpose4x4Store(s + 4 * ldbB, ldbB, out + 16, 32);
         }
       }
-      for (; p < kc; p++) {
-        const out = panel + <usize>(p * NR) * 4;
-        const s = col0 + (<usize>p << 2);
-        let c = 0;
-        for (; c < nr; c++) store<f32>(out + (<usize>c << 2), load<f32>(s + <usize>c * ldbB));
-        for (; c < NR; c++) store<f32>(out + (<usize>c << 2), 0);
-      }
+    }
+    // Ragged panels and the transposed tail, one value at a time, zero-padded to NR.
+    for (; p < kc; p++) {
+      const out = panel + (<usize>p << 5);
+      const s = src + <usize>p * pStep;
+      let c = 0;
+      for (; c < nr; c++) store<f32>(out + (<usize>c << 2), load<f32>(s + <usize>c * jStep));
+      for (; c < NR; c++) store<f32>(out + (<usize>c << 2), 0);
     }
   }
 }
@@ -330,14 +364,11 @@ export function gemm(
     for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcB, 0, <usize>n << 2);
     return;
   }
-  const MCb = balancedBlock(m, MC, MR);
-  const KCb = balancedBlock(k, KC, 1);
-  const NCb = balancedBlock(n, NC, NR);
-
   const base = (work + 63) & ~(<usize>63);
+  const tile = base + workspaceBytes(m, k, n) - <usize>TILE_BYTES - 64;
+  const MCb = mcBlock, KCb = kcBlock, NCb = ncBlock;
   const aPack = base;
-  const bPack = aPack + <usize>roundUp(MCb, MR) * <usize>KCb * A_STRIDE;
-  const tile = bPack + <usize>KCb * <usize>roundUp(NCb, NR) * 4;
+  const bPack = aPack + bPackOffset;
 
   for (let jc = 0; jc < n; jc += NCb) {
     const nc = min(NCb, n - jc);
@@ -350,15 +381,13 @@ export function gemm(
         packA(a, lda, transA, ic, mc, pc, kc, aPack);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bp = bPack + <usize>(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const ap = aPack + <usize>(ir * kc) * A_STRIDE;
             const cp = c + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
-            if (mr == MR && nr == NR) {
-              kernel4x8(kc, ap, bp, cp, ldcB, accumulate);
-            } else {
-              kernel4x8(kc, ap, bp, tile, <usize>(NR * 4), false);
+            // Edge tiles run the same kernel into `tile` and are clipped into C afterwards.
+            const full = mr == MR && nr == NR;
+            kernel4x8(kc, aPack, <usize>(ir * kc) * A_STRIDE, bPack, <usize>(jr * kc) * 4, full ? cp : tile, full ? ldcB : <usize>(NR * 4), full && accumulate);
+            if (!full) {
               for (let r = 0; r < mr; r++) {
                 const dstRow = cp + <usize>r * ldcB;
                 const srcRow = tile + <usize>(r * NR) * 4;

@@ -12,7 +12,8 @@
 // workspace holds): full time minus that is the packing's share. It also prints the bytes the
 // packing writes.
 //
-// Usage: node scripts/gemm-steps.mjs [--base=REF] [--relaxed] [--rounds=N] [--only=W1,W2,H2048] [--no-stub]
+// Usage: node scripts/gemm-steps.mjs [--base=REF] [--relaxed] [--rounds=N] [--only=W1,W2,H2048] [--no-stub | --stub=A|B]
+//   --stub=A   (or B) removes only packA's (packB's) calls, to split the packing share by operand
 //   --relaxed  compile with relaxed SIMD (FMA); on Node 20 turns on --experimental-wasm-relaxed-simd
 // A measuring tool, not a test: compare columns of one run (the machine is shared and noisy).
 
@@ -71,7 +72,8 @@ async function compile(source, name) {
 /** The source with every statement that calls packA/packB removed (a scratch build for timing only). */
 function stubPacking(source) {
   const body = source.slice(source.indexOf("export function gemm("));
-  const stubbed = body.replace(/^\s*pack[AB][A-Za-z0-9]*\(.*\);\s*$/gm, "");
+  const which = String(opt.stub ?? "AB");
+  const stubbed = body.replace(new RegExp(`^\\s*pack[${which}][A-Za-z0-9]*\\(.*\\);\\s*$`, "gm"), "");
   if (stubbed === body) throw new Error("no pack call found to stub");
   return source.slice(0, source.length - body.length) + stubbed;
 }
@@ -149,13 +151,22 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const names = builds.filter((b) => !b.stub).map((b) => b.name);
-const header = ["workload", "product", "m×k×n", "op", ...names.map((n) => `${n} GF/s`), ...(opt["no-stub"] ? [] : names.map((n) => `${n} pack%`)), "packA KiB", "packB KiB"];
+// Speed-up of each build over the first, as the median over rounds of the ratio of times measured
+// back to back: steadier than a ratio of medians when the machine's load changes between rounds.
+const speedup = (cell, name) => {
+  const base = cell.runs.find((r) => r.build.name === names[0]).samples;
+  const mine = cell.runs.find((r) => r.build.name === name).samples;
+  return median(base.map((t, i) => t / mine[i]));
+};
+const ratioCols = names.slice(1);
+const header = ["workload", "product", "m×k×n", "op", ...names.map((n) => `${n} GF/s`), ...ratioCols.map((n) => `${n} ×`), ...(opt["no-stub"] ? [] : names.map((n) => `${n} pack%`)), "packA KiB", "packB KiB"];
 const rows = [];
 const totals = {};
 for (const cell of cells) {
   const t = (name) => median(cell.runs.find((r) => r.build.name === name).samples);
   const row = [cell.w, cell.label, `${cell.m}x${cell.k}x${cell.n}`, cell.ta ? "Aᵀ·B" : cell.tb ? "A·Bᵀ" : "A·B"];
   for (const n of names) row.push((cell.flops / t(n) / 1e9).toFixed(1));
+  for (const n of ratioCols) row.push(speedup(cell, n).toFixed(2));
   if (!opt["no-stub"]) for (const n of names) row.push(`${Math.max(0, (100 * (t(n) - t(`${n} no-pack`))) / t(n)).toFixed(0)}%`);
   row.push((cell.packA / 1024).toFixed(0), (cell.packB / 1024).toFixed(0));
   rows.push(row);
@@ -164,7 +175,7 @@ for (const cell of cells) {
   for (const n of names) tot.t[n] += t(n);
 }
 for (const [w, tot] of Object.entries(totals)) {
-  rows.push([w, "step", "", "", ...names.map((n) => (tot.flops / tot.t[n] / 1e9).toFixed(1)), ...(opt["no-stub"] ? [] : names.map(() => "")), "", ""]);
+  rows.push([w, "step", "", "", ...names.map((n) => (tot.flops / tot.t[n] / 1e9).toFixed(1)), ...ratioCols.map((n) => (tot.t[names[0]] / tot.t[n]).toFixed(2)), ...(opt["no-stub"] ? [] : names.map(() => "")), "", ""]);
 }
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 console.log(`Node ${process.version}, ${relaxed ? "relaxed-SIMD (FMA)" : "plain SIMD128"} builds (${builds.map((b) => `${b.name} ${b.bytes} B`).join(", ")}); median of ${rounds} interleaved rounds`);
