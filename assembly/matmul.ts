@@ -99,20 +99,35 @@ function balancedBlock(total: i32, limit: i32, multiple: i32): i32 {
   return min(limit, roundUp(ceilDiv(total, blocks), multiple));
 }
 
-// The blocks of the last `workspaceBytes` call and the packed-B offset in its workspace. gemm
-// gets its blocking from the same function instead of repeating it: the three balancedBlock
-// computations, inlined twice, cost ~100 bytes of the 4 KiB budget. Globals are per instance, and
-// every thread has its own instance.
+// Narrow products (n < 2·NR, e.g. a 10-class output layer and its weight gradient) are computed
+// as Cᵀ = op(B)ᵀ·op(A)ᵀ, written back transposed. With n = 10 the tile's 8 columns would cover
+// 16 (a 2-wide edge panel costs a full kernel call) and every A value would be packed
+// pre-broadcast at 16 bytes for just two panels; swapped, the 10 rows cover 12 and the large
+// operand is packed at 4 bytes a value. Every element still sums the same products in the same
+// order (products commute exactly, with or without FMA), so the bits do not change.
+// @ts-ignore: decorator
+@inline function swapped(m: i32, n: i32): bool {
+  return n < 2 * NR && m > n;
+}
+
+// The blocks of the last `plan` call and the packed-B offset in its workspace. gemm gets its
+// blocking from the same function as workspaceBytes instead of repeating it: the three
+// balancedBlock computations, inlined twice, cost ~100 bytes of the 4 KiB budget. Globals are per
+// instance, and every thread has its own instance.
 let mcBlock: i32 = 0, kcBlock: i32 = 0, ncBlock: i32 = 0;
 let bPackOffset: usize = 0;
 
-/** Scratch bytes `matmul` needs for these dimensions (packed A block, packed B panel and one edge tile). */
-export function workspaceBytes(m: i32, k: i32, n: i32): usize {
+function plan(m: i32, k: i32, n: i32): usize {
   mcBlock = balancedBlock(m, MC, MR);
   kcBlock = balancedBlock(k, KC, 1);
   ncBlock = balancedBlock(n, NC, NR);
   bPackOffset = <usize>roundUp(mcBlock, MR) * <usize>kcBlock * A_STRIDE;
   return bPackOffset + <usize>kcBlock * <usize>roundUp(ncBlock, NR) * 4 + <usize>TILE_BYTES + 64;
+}
+
+/** Scratch bytes `matmul` needs for these dimensions (packed A block, packed B panel and one edge tile). */
+export function workspaceBytes(m: i32, k: i32, n: i32): usize {
+  return swapped(m, n) ? plan(n, k, m) : plan(m, k, n);
 }
 
 // ---------------------------------------------------------------------------
@@ -364,8 +379,19 @@ export function gemm(
     for (let i = 0; i < m; i++) memory.fill(c + <usize>i * ldcB, 0, <usize>n << 2);
     return;
   }
+  // C's element (i, j) is at c + i·rs + j·cs: rows and columns trade places when swapped.
+  let rs = ldcB, cs: usize = 4;
+  const swap = swapped(m, n);
+  if (swap) {
+    const t = a; a = b; b = t;
+    const tl = lda; lda = ldb; ldb = tl;
+    const tm = m; m = n; n = tm;
+    const ta = transA; transA = !transB; transB = !ta;
+    rs = 4;
+    cs = ldcB;
+  }
   const base = (work + 63) & ~(<usize>63);
-  const tile = base + workspaceBytes(m, k, n) - <usize>TILE_BYTES - 64;
+  const tile = base + plan(m, k, n) - <usize>TILE_BYTES - 64;
   const MCb = mcBlock, KCb = kcBlock, NCb = ncBlock;
   const aPack = base;
   const bPack = aPack + bPackOffset;
@@ -383,18 +409,19 @@ export function gemm(
           const nr = min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
-            const cp = c + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
-            // Edge tiles run the same kernel into `tile` and are clipped into C afterwards.
-            const full = mr == MR && nr == NR;
+            const cp = c + <usize>(ic + ir) * rs + <usize>(jc + jr) * cs;
+            // Edge tiles and swapped products run the same kernel into `tile`, which is then
+            // clipped (or transposed) into C.
+            const full = mr == MR && nr == NR && !swap;
             kernel4x8(kc, aPack, <usize>(ir * kc) * A_STRIDE, bPack, <usize>(jr * kc) * 4, full ? cp : tile, full ? ldcB : <usize>(NR * 4), full && accumulate);
             if (!full) {
               for (let r = 0; r < mr; r++) {
-                const dstRow = cp + <usize>r * ldcB;
+                const dstRow = cp + <usize>r * rs;
                 const srcRow = tile + <usize>(r * NR) * 4;
                 for (let q = 0; q < nr; q++) {
-                  const off = <usize>q << 2;
-                  const v = load<f32>(srcRow + off);
-                  store<f32>(dstRow + off, accumulate ? load<f32>(dstRow + off) + v : v);
+                  const v = load<f32>(srcRow + (<usize>q << 2));
+                  const dst = dstRow + <usize>q * cs;
+                  store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
                 }
               }
             }

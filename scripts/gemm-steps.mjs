@@ -13,7 +13,9 @@
 // packing writes.
 //
 // Usage: node scripts/gemm-steps.mjs [--base=REF] [--relaxed] [--rounds=N] [--only=W1,W2,H2048] [--no-stub | --stub=A|B]
-//   --stub=A   (or B) removes only packA's (packB's) calls, to split the packing share by operand
+//   --also=FILE,...  also time these copies of matmul.ts
+//   --stub=A   (or B) removes only packA's (packB's) calls, to split the packing share by operand;
+//              --stub=K removes the micro-kernel's calls instead (the column then shows 100% minus the kernel's share)
 //   --relaxed  compile with relaxed SIMD (FMA); on Node 20 turns on --experimental-wasm-relaxed-simd
 // A measuring tool, not a test: compare columns of one run (the machine is shared and noisy).
 
@@ -73,8 +75,9 @@ async function compile(source, name) {
 function stubPacking(source) {
   const body = source.slice(source.indexOf("export function gemm("));
   const which = String(opt.stub ?? "AB");
-  const stubbed = body.replace(new RegExp(`^\\s*pack[${which}][A-Za-z0-9]*\\(.*\\);\\s*$`, "gm"), "");
-  if (stubbed === body) throw new Error("no pack call found to stub");
+  const names = [...which].map((c) => ({ A: "packA", B: "packB", K: "kernel4x8" })[c]).join("|");
+  const stubbed = body.replace(new RegExp(`^\\s*(${names})\\(.*\\);\\s*$`, "gm"), "");
+  if (stubbed === body) throw new Error("no call found to stub");
   return source.slice(0, source.length - body.length) + stubbed;
 }
 
@@ -82,6 +85,8 @@ const current = readFileSync(join(root, "assembly/matmul.ts"), "utf8");
 const sources = [];
 if (opt.base) sources.push([`${opt.base}`, execFileSync("git", ["show", `${opt.base}:assembly/matmul.ts`], { cwd: root, encoding: "utf8" })]);
 sources.push(["work tree", current]);
+// --also=FILE,FILE: more versions of matmul.ts to time alongside (e.g. with other block sizes).
+if (opt.also) for (const f of String(opt.also).split(",")) sources.push([f.replace(/^.*\//, ""), readFileSync(f, "utf8")]);
 const builds = [];
 for (const [name, src] of sources) {
   builds.push({ ...(await compile(src, name)), stub: false });
@@ -127,11 +132,14 @@ for (const w of only) {
       for (let i = 0; i < ref.c.length; i++) if (ref.c[i] !== r.c[i]) diff++;
       if (diff) console.log(`MISMATCH ${w} ${label} ${m}x${k}x${n}: ${r.build.name} differs from ${ref.build.name} in ${diff} of ${ref.c.length} elements`);
     }
-    // Bytes the packing writes per call, from the blocking in matmul.ts (KC 384, MC 32, NC 4096).
+    // Bytes the packing writes per call, from the blocking in matmul.ts (KC 384, MC 32, NC 4096), as
+    // the work tree's matmul.ts packs them.
     const blocks = (t, lim, mul) => (t <= lim ? t : Math.min(lim, Math.ceil(Math.ceil(t / Math.ceil(t / lim)) / mul) * mul));
-    const nc = blocks(n, 4096, 8);
-    const packA = Math.ceil(m / 4) * 4 * k * 16 * Math.ceil(n / nc);
-    const packB = Math.ceil(n / 8) * 8 * k * 4;
+    // Narrow products (n < 16, m > n) run as Cᵀ = op(B)ᵀ·op(A)ᵀ, so the operands trade places.
+    const [pm, pn] = n < 16 && m > n ? [n, m] : [m, n];
+    const nc = blocks(pn, 4096, 8);
+    const packA = Math.ceil(pm / 4) * 4 * k * 16 * Math.ceil(pn / nc);
+    const packB = Math.ceil(pn / 8) * 8 * k * 4;
     cells.push({ w, label, m, k, n, ta, tb, flops, runs, reps: Math.max(1, Math.round(3e7 / flops)), packA, packB });
   }
 }
