@@ -245,14 +245,10 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
   // Byte distance between consecutive p (pStep) and consecutive i (iStep) in the source.
   const pStep: usize = transA ? ldaB : 4;
   const iStep: usize = transA ? 4 : ldaB;
-  const zero = f32x4.splat(0);
   let out = dst;
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
-    const i = i0 + ir;
-    let src = transA
-      ? a + (<usize>p0 * <usize>lda + <usize>i) * 4
-      : a + (<usize>i * <usize>lda + <usize>p0) * 4;
+    let src = a + <usize>(i0 + ir) * iStep + <usize>p0 * pStep;
     if (mr == MR) {
       for (let p = 0; p < kc; p++) {
         v128.store(out, v128.load32_splat(src));
@@ -263,12 +259,11 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
         out += 64;
       }
     } else {
-      // Separate loops rather than `r < mr ? load : 0`, so no load is ever
-      // issued past the edge of A, even speculatively as a select.
+      // Zero the panel, then write the rows that exist: no load is ever issued
+      // past the edge of A, even speculatively as a select.
+      memory.fill(out, 0, <usize>kc << 6);
       for (let p = 0; p < kc; p++) {
-        let r = 0;
-        for (; r < mr; r++) v128.store(out + (<usize>r << 4), v128.load32_splat(src + <usize>r * iStep));
-        for (; r < MR; r++) v128.store(out + (<usize>r << 4), zero);
+        for (let r = 0; r < mr; r++) v128.store(out + (<usize>r << 4), v128.load32_splat(src + <usize>r * iStep));
         src += pStep;
         out += 64;
       }
@@ -308,13 +303,12 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
         }
       }
     }
-    // Ragged panels and the transposed tail, one value at a time, zero-padded to NR.
+    // Ragged panels (zeroed first) and the transposed tail, one value at a time.
+    if (nr < NR) memory.fill(panel, 0, <usize>kc << 5);
     for (; p < kc; p++) {
       const out = panel + (<usize>p << 5);
       const s = src + <usize>p * pStep;
-      let c = 0;
-      for (; c < nr; c++) store<f32>(out + (<usize>c << 2), load<f32>(s + <usize>c * jStep));
-      for (; c < NR; c++) store<f32>(out + (<usize>c << 2), 0);
+      for (let c = 0; c < nr; c++) store<f32>(out + (<usize>c << 2), load<f32>(s + <usize>c * jStep));
     }
   }
 }
