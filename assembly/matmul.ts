@@ -105,9 +105,12 @@ function balancedBlock(total: i32, limit: i32, multiple: i32): i32 {
 // pre-broadcast at 16 bytes for just two panels; swapped, the 10 rows cover 12 and the large
 // operand is packed at 4 bytes a value. Every element still sums the same products in the same
 // order (products commute exactly, with or without FMA), so the bits do not change.
+// Not below k = 16: swapped, every tile goes through `tile` and is scattered into C one value at a
+// time, which costs more than a kernel call of a few k steps (6272x9x8, an im2col product,
+// measured 0.6x swapped; 6272x32x8 1.0x, 6272x64x8 1.2x, 128x256x10 1.5-1.6x).
 // @ts-ignore: decorator
-@inline function swapped(m: i32, n: i32): bool {
-  return n < 2 * NR && m > n;
+@inline function swapped(m: i32, k: i32, n: i32): bool {
+  return n < 2 * NR && m > n && k >= 2 * NR;
 }
 
 // The blocks of the last `plan` call and the packed-B offset in its workspace. gemm gets its
@@ -127,7 +130,7 @@ function plan(m: i32, k: i32, n: i32): usize {
 
 /** Scratch bytes `matmul` needs for these dimensions (packed A block, packed B panel and one edge tile). */
 export function workspaceBytes(m: i32, k: i32, n: i32): usize {
-  return swapped(m, n) ? plan(n, k, m) : plan(m, k, n);
+  return swapped(m, k, n) ? plan(n, k, m) : plan(m, k, n);
 }
 
 // ---------------------------------------------------------------------------
@@ -375,7 +378,7 @@ export function gemm(
   }
   // C's element (i, j) is at c + i·rs + j·cs: rows and columns trade places when swapped.
   let rs = ldcB, cs: usize = 4;
-  const swap = swapped(m, n);
+  const swap = swapped(m, k, n);
   if (swap) {
     const t = a; a = b; b = t;
     const tl = lda; lda = ldb; ldb = tl;

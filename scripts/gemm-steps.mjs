@@ -12,7 +12,7 @@
 // workspace holds): full time minus that is the packing's share. It also prints the bytes the
 // packing writes.
 //
-// Usage: node scripts/gemm-steps.mjs [--base=REF] [--relaxed] [--rounds=N] [--only=W1,W2,H2048] [--no-stub | --stub=A|B]
+// Usage: node scripts/gemm-steps.mjs [--base=REF] [--shapes=MxKxN[t|T],...] [--relaxed] [--rounds=N] [--only=W1,W2,H2048] [--no-stub | --stub=A|B]
 //   --also=FILE,...  also time these copies of matmul.ts
 //   --stub=A   (or B) removes only packA's (packB's) calls, to split the packing share by operand;
 //              --stub=K removes the micro-kernel's calls instead (the column then shows 100% minus the kernel's share)
@@ -107,9 +107,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 // Per shape: operands staged in every build's memory once, results compared bit for bit.
 const cells = [];
-for (const w of only) {
-  const { sizes, batch } = WORKLOADS[w];
-  for (const [label, m, k, n, ta, tb] of stepProducts(sizes, batch)) {
+// --shapes=MxKxN[t|T],...: extra products (t: transA, T: transB), e.g. a convolution's im2col product.
+const extra = opt.shapes ? String(opt.shapes).split(",").map((d) => {
+  const [m, k, n] = d.replace(/[tT]/g, "").split("x").map(Number);
+  return [d, m, k, n, d.includes("t"), d.includes("T")];
+}) : [];
+for (const w of [...only, ...(extra.length ? ["shapes"] : [])]) {
+  const products = w === "shapes" ? extra : stepProducts(WORKLOADS[w].sizes, WORKLOADS[w].batch);
+  for (const [label, m, k, n, ta, tb] of products) {
     const a = randomArray(m * k, m * 7 + k);
     const b = randomArray(k * n, n * 13 + k);
     const flops = 2 * m * k * n;
@@ -135,8 +140,8 @@ for (const w of only) {
     // Bytes the packing writes per call, from the blocking in matmul.ts (KC 384, MC 32, NC 4096), as
     // the work tree's matmul.ts packs them.
     const blocks = (t, lim, mul) => (t <= lim ? t : Math.min(lim, Math.ceil(Math.ceil(t / Math.ceil(t / lim)) / mul) * mul));
-    // Narrow products (n < 16, m > n) run as Cᵀ = op(B)ᵀ·op(A)ᵀ, so the operands trade places.
-    const [pm, pn] = n < 16 && m > n ? [n, m] : [m, n];
+    // Narrow products (n < 16, m > n, k >= 16) run as Cᵀ = op(B)ᵀ·op(A)ᵀ, so the operands trade places.
+    const [pm, pn] = n < 16 && m > n && k >= 16 ? [n, m] : [m, n];
     const nc = blocks(pn, 4096, 8);
     const packA = Math.ceil(pm / 4) * 4 * k * 16 * Math.ceil(pn / nc);
     const packB = Math.ceil(pn / 8) * 8 * k * 4;
