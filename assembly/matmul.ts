@@ -18,11 +18,15 @@
 // spill to the stack on every iteration and measured 20-35% slower. The loop
 // is still unrolled by two, but with an exit test between the halves: that
 // makes each half its own basic block, which TurboFan schedules separately,
-// so no half holds more than one set of loads (see kernel4x8).
+// so no half holds more than one set of loads (see kernel4x8). With FMA
+// (relaxed SIMD) the product temporary goes, but 5x8 (10 + 2 + 5) or 3x16
+// (12 + 4 + 3) still don't fit, and 4x8 already runs at ~47 GFLOP/s, near
+// the two FMA units' 8 fused ops per 4 cycles.
 //
 // Without FMA one k step is 6 vector loads + 8 mul + 8 add for 64 flops, and
-// that instruction count, not the FP units, sets the speed: ~5.5 cycles per
-// step, ~37 GFLOP/s at 3.15 GHz with everything in L1 (~30 in a full matmul).
+// that instruction count, not the FP units, sets the speed (26 instructions
+// per step with the loop's own; ~37 GFLOP/s with everything in L1 before the
+// unrolling, ~30-35 in the training products after it).
 // Hence A is packed pre-broadcast: each A value is stored as a full f32x4, so
 // the kernel reads it with a plain v128.load, whose constant offset V8 folds
 // into the addressing mode; load32_splat with an offset costs V8 an extra
@@ -38,8 +42,13 @@ const A_STRIDE: i32 = 16;
 // (MR x KC x 16 B = 24 KiB each) stream past it from L2, where the packed A
 // block (MC x KC x 16 B = 192 KiB) lives; the packed B panel (KC x NC) lives
 // in L3. Measured against KC 128..512 and MC 32..128: all within ~3% at
-// 512^3, MC = 32 was clearly best at 1024^3. These are upper bounds: actual
-// blocks are balanced so the last one isn't a sliver.
+// 512^3, MC = 32 was clearly best at 1024^3; MC 8, 16 and 64 measured within
+// ±3% of 32 on the training products too (scripts/gemm-steps.mjs). These are
+// upper bounds: actual blocks are balanced so the last one isn't a sliver.
+// KC also fixes the results' bits (each KC block is summed from zero, then
+// added to C), so it must not change; MC and NC only partition the work.
+// NC = 4096 covers every n the MLPs use, so A is packed once per KC block of
+// a product already: no per-NC repacking to save.
 const KC: i32 = 384;
 const MC: i32 = 32; // multiple of MR
 const NC: i32 = 4096; // multiple of NR
