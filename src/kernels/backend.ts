@@ -100,7 +100,7 @@ export function parallelMatmul(): ParallelWasmMatmul | null {
   if (getThreads() <= 1 || getBackend() !== "wasm") return null;
   if (parallel === undefined) {
     try {
-      parallel = createParallelWasmMatmul({ threads: getThreads(), minParallelFlops: PARALLEL_MIN_FLOPS });
+      parallel = createParallelWasmMatmul({ threads: getThreads(), minParallelFlops: PARALLEL_MIN_FLOPS, adaptive: true });
     } catch (err) {
       warn(`cannot start worker threads (${err instanceof Error ? err.message : String(err)}); products run on the calling thread alone`);
       parallel = null;

@@ -59,6 +59,12 @@ export interface ParallelWasmMatmulOptions {
    * alone, with a warning, and the product still returns its result. Default 1000 ms.
    */
   timeoutMs?: number;
+  /**
+   * Whether a split product that took longer than the calling thread alone would have (a worker
+   * the OS did not run, on a busy machine) keeps the next few products on the calling thread,
+   * more after each further loss. Results are the same either way. Default false.
+   */
+  adaptive?: boolean;
 }
 
 /** What a {@link ParallelWasmMatmul} has done, for tests and benchmarks. */
@@ -69,6 +75,8 @@ export interface ParallelStats {
   blockingWaits: number;
   /** Worker blocks waited for by spinning on `Atomics.load`. */
   spinWaits: number;
+  /** Products large enough to split that ran on the calling thread because a recent split lost time (`adaptive`). */
+  heldBack: number;
 }
 
 /** A float32 matmul that splits large products across worker threads. Call `close()` when done. */
@@ -151,6 +159,16 @@ export interface DenseBackwardStep {
  */
 const PANELS_PER_THREAD = 2;
 const MIN_PANEL_FLOPS = 1e6;
+/**
+ * Rows (or columns) a panel is not cut below, beyond one a thread: every panel packs the whole of
+ * the operand all panels share, which a 16-row panel of a [64, 784]·[784, 128] product pays for
+ * with about a quarter of its time (measured), a 32-row one with about half that.
+ */
+const MIN_PANEL_EXTENT = 32;
+
+/** Products a lost split keeps on the calling thread: at first, and at most after repeated losses. */
+const MIN_BACKOFF = 4;
+const MAX_BACKOFF = 64;
 
 const WORKER_TIMEOUT_MS = 1000;
 /** How long `ready()`, which does not block the thread, waits for workers to boot. */
@@ -160,10 +178,11 @@ class ParallelKernels implements ParallelWasmMatmul {
   readonly threads: number;
   readonly relaxedSimd: boolean;
   readonly waitMode: WaitMode;
-  readonly stats: ParallelStats = { splitProducts: 0, blockingWaits: 0, spinWaits: 0 };
+  readonly stats: ParallelStats = { splitProducts: 0, blockingWaits: 0, spinWaits: 0, heldBack: 0 };
   private readonly minParallelFlops: number;
   private readonly useBooting: boolean;
   private readonly timeoutMs: number;
+  private readonly adaptive: boolean;
   private readonly memory: WebAssembly.Memory;
   private readonly exports: KernelExports;
   private readonly workers: KernelWorker[] = [];
@@ -195,6 +214,7 @@ class ParallelKernels implements ParallelWasmMatmul {
     this.waitMode = options.wait ?? callerWaitMode();
     this.useBooting = (options.whileBooting ?? (transport.canWaitForBoot ? "wait" : "skip")) === "wait";
     this.timeoutMs = options.timeoutMs ?? WORKER_TIMEOUT_MS;
+    this.adaptive = options.adaptive ?? false;
     const { module, relaxedSimd } = compileKernels(
       wasmThreadsBase64,
       wasmThreadsRelaxedBase64,
@@ -349,8 +369,18 @@ class ParallelKernels implements ParallelWasmMatmul {
    */
   private helpersFor(flops: number): number[] | null {
     if (this.fallback !== undefined) return null;
-    return flops < this.minParallelFlops ? [] : this.helpers();
+    if (flops < this.minParallelFlops) return [];
+    if (this.skip > 0) {
+      this.skip--;
+      this.stats.heldBack++;
+      return [];
+    }
+    return this.helpers();
   }
+
+  /** Products still to keep on the calling thread after a split that lost, and how many the last loss set. */
+  private skip = 0;
+  private backoff = 0;
 
   /** Bytes taken by the current call above {@link scratchBase}; each public call starts again at 0. */
   private scratchUsed = 0;
@@ -392,7 +422,7 @@ class ParallelKernels implements ParallelWasmMatmul {
     const extent = byColumns ? n : m;
     const unit = byColumns ? NR : MR;
     const flops = 2 * m * k * n;
-    const wantParts = threads === 1 ? 1 : Math.max(threads, Math.min(threads * PANELS_PER_THREAD, MAX_PANELS, Math.floor(flops / MIN_PANEL_FLOPS)));
+    const wantParts = threads === 1 ? 1 : Math.max(threads, Math.min(threads * PANELS_PER_THREAD, MAX_PANELS, Math.floor(flops / MIN_PANEL_FLOPS), Math.floor(extent / MIN_PANEL_EXTENT)));
     const step = Math.ceil(Math.ceil(extent / wantParts) / unit) * unit;
     const lda = p.transA ? m : k;
     const ldb = p.transB ? k : n;
@@ -440,6 +470,8 @@ class ParallelKernels implements ParallelWasmMatmul {
       Atomics.notify(this.ctrl, w * CTRL_INTS + SEQ);
     }
     const started = Date.now();
+    const t0 = performance.now();
+    let own = 0;
     // The caller claims panels like any worker, and so takes over those of a worker that is late.
     for (;;) {
       const claim = Atomics.load(job, JOB_CLAIM);
@@ -449,7 +481,9 @@ class ParallelKernels implements ParallelWasmMatmul {
       const q = panels[panel]!;
       ex.denseForwardF32(q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9], workPtr, q[10], q[11], q[12]);
       Atomics.add(job, JOB_FINISHED, 1);
+      own++;
     }
+    const t1 = performance.now();
     if (helpers.length > 0) {
       this.stats.splitProducts++;
       if (this.waitMode === "spin") this.stats.spinWaits += helpers.length;
@@ -458,7 +492,21 @@ class ParallelKernels implements ParallelWasmMatmul {
     // The workers' panels are no larger than the caller's: past twice its time (and the timeout) a
     // worker is not slow but gone, since an event that would say so cannot arrive while we wait.
     const deadline = Date.now() + Math.max(this.timeoutMs, 2 * (Date.now() - started));
-    return this.waitForPanels(helpers, tag, panels.length, deadline);
+    const failure = this.waitForPanels(helpers, tag, panels.length, deadline);
+    if (helpers.length > 0 && this.adaptive) this.judge(performance.now() - t0, own === 0 ? Infinity : ((t1 - t0) * panels.length) / own);
+    return failure;
+  }
+
+  /**
+   * After a split product that took `ms`, where the calling thread alone would have taken about
+   * `aloneMs` (its own panels' time, scaled to all of them): a split that lost (a worker that the
+   * OS did not run while it held a panel, on a busy machine) keeps the next products on the calling
+   * thread, twice as many after each further loss; a split that won ends that.
+   */
+  private judge(ms: number, aloneMs: number): void {
+    if (ms <= aloneMs) this.backoff = 0;
+    else this.backoff = Math.min(MAX_BACKOFF, Math.max(MIN_BACKOFF, 2 * this.backoff));
+    this.skip = this.backoff;
   }
 
   /** Waits until all `count` panels of product `tag` are finished; returns what went wrong, if anything. */
