@@ -103,6 +103,19 @@ export interface ParallelWasmMatmul extends WasmMatmul {
    * calling thread, then the panels of both products, which read dz in the shared memory, as one job.
    */
   denseBackwardF32(dy: Float32Array, y: Float32Array | undefined, a: Float32Array, b: Float32Array, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean, needs: DenseNeeds): DenseGradients;
+  /**
+   * @internal The seam for operands that already live in this pool's memory: one product (a dense
+   * forward when `p.bias` or `p.relu`), every array at a byte offset there (64-byte aligned and
+   * padded, outside the scratch space), so nothing is copied. `fn` names the caller in errors.
+   * Returns false if a worker failed: the result is then not written, and this pool has fallen
+   * back to one thread (compute it again there).
+   */
+  productAt(fn: string, p: Product): boolean;
+  /**
+   * @internal The seam of `denseBackwardF32`, as {@link productAt}: `s.dz` holds dy on entry, in
+   * memory the call may overwrite (relu's mask makes it dz there).
+   */
+  denseBackwardAt(s: DenseBackwardStep): boolean;
   /** Stops the workers. Further calls throw. */
   close(): Promise<void>;
 }
@@ -253,20 +266,21 @@ class ParallelKernels implements ParallelWasmMatmul {
     transposeB = false,
     out?: Float32Array,
   ): Float32Array {
-    this.checkOpen("matmulF32");
+    const fn = "matmulF32";
+    this.checkOpen(fn);
     const { result, done } = matmulDestination(a, b, m, k, n, transposeA, transposeB, out);
     if (done) return result;
-    const helpers = this.helpersFor(2 * m * k * n);
-    if (helpers !== null) {
-      this.scratchUsed = 0;
-      const c = this.scratch("matmulF32", m * n * 4);
-      const product = { a: this.place("matmulF32", a), b: this.place("matmulF32", b), bias: 0, c, m, k, n, transA: transposeA, transB: transposeB, relu: false };
-      const failure = this.run("matmulF32", this.cut(product, helpers, []), helpers);
-      if (failure === undefined) {
-        result.set(this.heap.subarray(c >>> 2, (c >>> 2) + m * n));
-        return result;
+    if (this.fallback === undefined) {
+      try {
+        const c = this.scratch(fn, m * n * 4);
+        const product = { a: this.place(fn, a), b: this.place(fn, b), bias: 0, c, m, k, n, transA: transposeA, transB: transposeB, relu: false };
+        if (this.productAt(fn, product)) {
+          result.set(this.heap.subarray(c >>> 2, (c >>> 2) + m * n));
+          return result;
+        }
+      } finally {
+        this.scratchUsed = 0;
       }
-      this.fallBack(failure);
     }
     return this.fallback!.matmulF32(a, b, m, k, n, transposeA, transposeB, out);
   }
@@ -276,17 +290,17 @@ class ParallelKernels implements ParallelWasmMatmul {
     this.checkOpen(fn);
     checkDenseForwardArgs(a, b, bias, m, k, n, transposeA, transposeB);
     if (m === 0 || n === 0) return new Float32Array(m * n);
-    const helpers = this.helpersFor(2 * m * k * n);
-    if (helpers !== null) {
-      this.scratchUsed = 0;
-      const c = this.scratch(fn, m * n * 4);
-      const product = {
-        a: this.place(fn, a), b: this.place(fn, b), bias: bias === undefined ? 0 : this.place(fn, bias), c,
-        m, k, n, transA: transposeA, transB: transposeB, relu,
-      };
-      const failure = this.denseForwardAt(product, helpers);
-      if (failure === undefined) return this.heap.slice(c >>> 2, (c >>> 2) + m * n);
-      this.fallBack(failure);
+    if (this.fallback === undefined) {
+      try {
+        const c = this.scratch(fn, m * n * 4);
+        const product = {
+          a: this.place(fn, a), b: this.place(fn, b), bias: bias === undefined ? 0 : this.place(fn, bias), c,
+          m, k, n, transA: transposeA, transB: transposeB, relu,
+        };
+        if (this.productAt(fn, product)) return this.heap.slice(c >>> 2, (c >>> 2) + m * n);
+      } finally {
+        this.scratchUsed = 0;
+      }
     }
     return this.fallback!.denseForwardF32(a, b, bias, m, k, n, transposeA, transposeB, relu);
   }
@@ -295,54 +309,49 @@ class ParallelKernels implements ParallelWasmMatmul {
     const fn = "denseBackwardF32";
     this.checkOpen(fn);
     checkDenseBackwardArgs(dy, y, a, b, m, k, n, transposeA, transposeB);
-    const helpers = this.helpersFor(2 * m * k * n);
-    if (helpers !== null) {
-      this.scratchUsed = 0;
-      const output = (floats: number, wanted: boolean) => (wanted ? this.scratch(fn, floats * 4) : 0);
-      const step: DenseBackwardStep = {
-        // A copy even when dy is already in this memory: relu's mask overwrites it with dz.
-        dz: this.place(fn, dy),
-        y: y === undefined ? 0 : this.place(fn, y),
-        // Each operand is only read for the other's gradient, so only then copied in.
-        a: needs.b ? this.place(fn, a) : 0,
-        b: needs.a ? this.place(fn, b) : 0,
-        m, k, n, transA: transposeA, transB: transposeB,
-        dbias: output(n, needs.bias), da: output(m * k, needs.a), db: output(k * n, needs.b),
-      };
-      const failure = this.denseBackwardAt(step, helpers);
-      if (failure === undefined) {
-        const read = (p: number, floats: number) => (p === 0 ? undefined : this.heap.slice(p >>> 2, (p >>> 2) + floats));
-        return { da: read(step.da, m * k), db: read(step.db, k * n), dbias: read(step.dbias, n) };
+    if (this.fallback === undefined) {
+      try {
+        const output = (floats: number, wanted: boolean) => (wanted ? this.scratch(fn, floats * 4) : 0);
+        const step: DenseBackwardStep = {
+          // A copy even when dy is already in this memory: relu's mask overwrites it with dz.
+          dz: this.place(fn, dy),
+          y: y === undefined ? 0 : this.place(fn, y),
+          // Each operand is only read for the other's gradient, so only then copied in.
+          a: needs.b ? this.place(fn, a) : 0,
+          b: needs.a ? this.place(fn, b) : 0,
+          m, k, n, transA: transposeA, transB: transposeB,
+          dbias: output(n, needs.bias), da: output(m * k, needs.a), db: output(k * n, needs.b),
+        };
+        if (this.denseBackwardAt(step)) {
+          const read = (p: number, floats: number) => (p === 0 ? undefined : this.heap.slice(p >>> 2, (p >>> 2) + floats));
+          return { da: read(step.da, m * k), db: read(step.db, k * n), dbias: read(step.dbias, n) };
+        }
+      } finally {
+        this.scratchUsed = 0;
       }
-      this.fallBack(failure);
     }
     return this.fallback!.denseBackwardF32(dy, y, a, b, m, k, n, transposeA, transposeB, needs);
   }
 
-  /**
-   * @internal The seam for operands that already live in this memory: `denseForwardF32` with every
-   * array at a byte offset here (64-byte aligned and padded; `bias` 0 for none), so nothing is
-   * copied. Scratch (the panel table, the workspaces) is taken above what this call has taken so
-   * far. Returns what went wrong if a worker failed: the result is then not written, and the
-   * caller falls back (see `fallBack`).
-   */
-  denseForwardAt(p: Product, helpers: readonly number[]): string | undefined {
-    return this.run("denseForwardF32", this.cut(p, helpers, []), helpers);
+  productAt(fn: string, p: Product): boolean {
+    const helpers = this.helpersFor(2 * p.m * p.k * p.n);
+    return helpers !== null && this.runAt(fn, this.cut(p, helpers, []), helpers);
   }
 
-  /**
-   * @internal The seam of `denseBackwardF32`, as {@link denseForwardAt}: dz (on entry dy, in
-   * scratch the call may overwrite) becomes dy ⊙ (y > 0) when `y` is not 0 and its column sums
-   * go to `dbias`, on the calling thread with the single-thread kernel (so the float64 row-order
-   * sums are the same); then both products' panels go to the threads as one job, reading dz where
-   * it is. A gradient whose offset is 0 is not computed.
-   */
-  denseBackwardAt(s: DenseBackwardStep, helpers: readonly number[]): string | undefined {
-    const ex = this.exports;
+  denseBackwardAt(s: DenseBackwardStep): boolean {
+    const fn = "denseBackwardF32";
     const { m, k, n, transA, transB } = s;
+    const helpers = this.helpersFor(2 * m * k * n);
+    if (helpers === null) return false;
     if (s.y !== 0 || s.dbias !== 0) {
-      const work = this.scratch("denseBackwardF32", Math.ceil(n / 4) * 32);
-      ex.denseBackwardF32(s.dz, s.y, 0, 0, m, k, n, 0, 0, s.dbias, 0, 0, work);
+      const mark = this.scratchUsed;
+      try {
+        // On this thread, with the single-thread kernel: the bias gradient's float64 sums run over
+        // all rows in order, as on one thread.
+        this.exports.denseBackwardF32(s.dz, s.y, 0, 0, m, k, n, 0, 0, s.dbias, 0, 0, this.scratch(fn, Math.ceil(n / 4) * 32));
+      } finally {
+        this.scratchUsed = mark;
+      }
     }
     // The operand orders and flags of matmulGrads in src/ops/matrix.ts, as assembly/dense.ts has them.
     const panels: Panel[] = [];
@@ -356,7 +365,24 @@ class ParallelKernels implements ParallelWasmMatmul {
       if (!transB) product(s.a, s.dz, s.db, k, m, n, !transA, false);
       else product(s.dz, s.a, s.db, n, m, k, true, transA);
     }
-    return this.run("denseBackwardF32", panels, helpers);
+    return this.runAt(fn, panels, helpers);
+  }
+
+  /**
+   * {@link run} with its scratch given back afterwards; false if a worker failed, after which this
+   * pool has fallen back to one thread and the result is not there.
+   */
+  private runAt(fn: string, panels: readonly Panel[], helpers: readonly number[]): boolean {
+    const mark = this.scratchUsed;
+    let failure: string | undefined;
+    try {
+      failure = this.run(fn, panels, helpers);
+    } finally {
+      this.scratchUsed = mark;
+    }
+    if (failure === undefined) return true;
+    this.fallBack(failure);
+    return false;
   }
 
   private checkOpen(fn: string): void {
@@ -382,7 +408,7 @@ class ParallelKernels implements ParallelWasmMatmul {
   private skip = 0;
   private backoff = 0;
 
-  /** Bytes taken by the current call above {@link scratchBase}; each public call starts again at 0. */
+  /** Bytes taken by the current call above {@link scratchBase}; 0 between calls. */
   private scratchUsed = 0;
 
   /** Takes `bytes` (64-byte aligned) of scratch for the current call; grows the memory if needed. */
