@@ -18,35 +18,48 @@
 // The host pads every array to a multiple of 16 bytes (src/kernels/wasm/index.ts pads to 64), so
 // whole vectors may run past a row's or an array's last element instead of a scalar tail loop:
 // the module stays below the 4 KiB that older Chrome compiles synchronously on its main thread.
-import { matmul } from "./matmul";
+import { gemm, matmul } from "./matmul";
 
 /**
- * c = act(op(A)·op(B) + bias): the product as `matmul` computes it, then each row gets the bias
- * (at `bias`, n floats; 0 for none) and, when `relu`, max(z, 0), while the row is still in cache.
- * `work` must hold `workspaceBytes(m, k, n)` bytes.
+ * c = act(op(A)·op(B) + bias): the product as `gemm` computes it, then each row gets the bias (at
+ * `bias`, n floats; 0 for none) and, when `relu`, max(z, 0), while the row is still in cache.
+ * `lda`, `ldb`, `ldc` are the leading dimensions as for `gemm`, for a block of larger arrays (a
+ * thread's panel); 0, or left out by a JavaScript caller, means the operand is contiguous. Only the
+ * block's own m×n elements of C are written, so threads may run neighbouring blocks of one C at
+ * once. `work` must hold `workspaceBytes(m, k, n)` bytes.
  */
 export function denseForwardF32(
   a: usize, b: usize, bias: usize, c: usize,
   m: i32, k: i32, n: i32,
   transA: bool, transB: bool, relu: bool,
   work: usize,
+  lda: i32, ldb: i32, ldc: i32,
 ): void {
-  matmul(a, b, c, m, k, n, transA, transB, work);
+  // One export for whole products and panels: a second entry point would not fit in 4 KiB.
+  if (ldc == 0) {
+    lda = transA ? m : k;
+    ldb = transB ? k : n;
+    ldc = n;
+  }
+  gemm(a, lda, b, ldb, c, ldc, m, k, n, transA, transB, work);
   if (bias == 0 && !relu) return;
   const zero = f32x4.splat(0);
   const nB = <usize>n << 2;
-  // A row's last vector may reach into the next row (or the padding): those lanes are stored
-  // back as they were, so whole vectors cover every row without a scalar tail.
-  const rem = <i32>(nB & 15) >> 2;
-  const own = rem == 0 ? i32x4.splat(-1) : i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem));
-  const end = c + <usize>m * nB;
-  for (let row = c; row < end; row += nB) {
+  const ldcB = <usize>ldc << 2;
+  const end = c + <usize>m * ldcB;
+  for (let row = c; row < end; row += ldcB) {
     for (let j: usize = 0; j < nB; j += 16) {
-      const old = v128.load(row + j);
-      let z = old;
+      let z = v128.load(row + j);
       if (bias != 0) z = f32x4.add(z, v128.load(bias + j));
       if (relu) z = f32x4.pmax(z, zero);
-      v128.store(row + j, j + 16 > nB ? v128.bitselect(z, old, own) : z);
+      if (j + 16 <= nB) v128.store(row + j, z);
+      else {
+        // Reading past the block's last column is harmless; storing there is not (another
+        // thread's block, or the next row, could get back what this one read before it was
+        // written): the row's last vector goes through the workspace, free once gemm is done.
+        v128.store(work, z);
+        memory.copy(row + j, work, nB - j);
+      }
     }
   }
 }

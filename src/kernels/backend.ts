@@ -34,12 +34,14 @@ export function setBackend(name: Backend): void {
 }
 
 /**
- * Products below this many flops (2·m·k·n) stay on the calling thread. Measured here: a training
- * step of a 784-128-10 MLP ran ~20% slower split across two threads (waking the worker and the
- * shared-memory copies cost more than half of a 13-MFLOP product), and a 784-512-256-10 step
- * gained nothing; a 512³ product (2.7e8 flops) ran ~1.4× faster.
+ * Products below this many flops (2·m·k·n) stay on the calling thread, and so does a dense layer's
+ * fused forward and backward. Measured here (2 cores, interleaved, medians of 5-7 rounds, the
+ * second core idle): the fused dense kernels on two threads against one, operands staged and
+ * results copied out as in a training step, ran 0.7-0.8× at 3·10⁵ flops, 1.15-1.2× at 10⁶, 1.3-1.4×
+ * at 4·10⁶ and 1.4-1.7× from 10⁷ on; waking the worker and waiting for its last panel cost ~5-10
+ * µs. From 4·10⁶ the gain outweighs a hand-off that a busy machine makes slower.
  */
-export const PARALLEL_MIN_FLOPS = 2e8;
+export const PARALLEL_MIN_FLOPS = 4e6;
 
 let threads: number | undefined;
 let parallel: ParallelWasmMatmul | null | undefined;
@@ -98,7 +100,7 @@ export function parallelMatmul(): ParallelWasmMatmul | null {
   if (getThreads() <= 1 || getBackend() !== "wasm") return null;
   if (parallel === undefined) {
     try {
-      parallel = createParallelWasmMatmul({ threads: getThreads() });
+      parallel = createParallelWasmMatmul({ threads: getThreads(), minParallelFlops: PARALLEL_MIN_FLOPS, adaptive: true });
     } catch (err) {
       warn(`cannot start worker threads (${err instanceof Error ? err.message : String(err)}); products run on the calling thread alone`);
       parallel = null;

@@ -12,9 +12,8 @@ import { isRecording } from "../autograd/tape.js";
 import { fromValues } from "../tensor/create.js";
 import { fmt } from "../tensor/shape.js";
 import { describe, type Tensor, type TensorLike } from "../tensor/tensor.js";
-import { denseOnWasm } from "../kernels/dense.js";
+import { denseKernels } from "../kernels/dense.js";
 import { ACTIVATION_FORWARD, biasActivation, type FusedActivation } from "../kernels/epilogue.js";
-import { denseBackwardF32, denseForwardF32 } from "../kernels/wasm/index.js";
 import { output, toTensor } from "./lift.js";
 import { matmulGrads, matmulOperands, matmulValues } from "./matrix.js";
 import { mul, square, sub } from "./arithmetic.js";
@@ -72,17 +71,20 @@ export function matMul(args: FusedMatMulArgs): Tensor {
   if (bias !== undefined && (!perColumn(bias) || bias.dtype !== x.dtype)) {
     throw new Error(`fused.matMul: bias must be ${x.dtype} of shape [${n}] (one value per output column of the ${fmt([m, n])} product), got ${describe(bias)}`);
   }
-  const values = denseOnWasm(x.dtype, activation, m, k, n)
-    ? denseForwardF32(f32(x), f32(y), bias && f32(bias), m, k, n, transposeA, transposeB, activation === "relu")
+  const kernels = denseKernels(x.dtype, activation, m, k, n);
+  const values = kernels !== null
+    ? kernels.denseForwardF32(f32(x), f32(y), bias && f32(bias), m, k, n, transposeA, transposeB, activation === "relu")
     : biasActivation(matmulValues(x, y, m, k, n, transposeA, transposeB), bias?.values(), activation, m, n);
   const inputs = bias === undefined ? [x, y] : [x, y, bias];
   let out: Tensor;
   out = output("fused.matMul", inputs, values, [m, n], x.dtype, (dy, needs) => {
     // Ops run here are recorded by any tape that is recording (a tape computing gradients of
     // gradients); only when none is may the backward skip them for the WebAssembly kernel.
-    if (!isRecording() && dy.dtype === "float32" && denseOnWasm(x.dtype, activation, m, k, n)) {
+    // Chosen again: setThreads may have closed the pool the forward ran on since.
+    const backward = isRecording() || dy.dtype !== "float32" ? null : denseKernels(x.dtype, activation, m, k, n);
+    if (backward !== null) {
       const wanted = { a: needs[0], b: needs[1], bias: bias !== undefined && needs[2] };
-      const g = denseBackwardF32(f32(dy), activation === "relu" ? f32(out) : undefined, f32(x), f32(y), m, k, n, transposeA, transposeB, wanted);
+      const g = backward.denseBackwardF32(f32(dy), activation === "relu" ? f32(out) : undefined, f32(x), f32(y), m, k, n, transposeA, transposeB, wanted);
       const grad = (v: Float32Array | undefined, like: Tensor) => (v === undefined ? null : fromValues(v, like.shape, "float32"));
       return bias === undefined ? [grad(g.da, x), grad(g.db, y)] : [grad(g.da, x), grad(g.db, y), grad(g.dbias, bias)];
     }

@@ -74,10 +74,11 @@ describe("gt.matmul at the W1 and W2 shapes, one thread and two", () => {
       setThreads(2);
       expect(await gt.threadsReady()).toBe(2);
       const pool = parallelMatmul()!;
-      const before = pool.stats.splitProducts;
+      // On a busy machine a split that lost time keeps the next few products on this thread.
+      const before = pool.stats.splitProducts + pool.stats.heldBack;
       const actual = gt.matmul(x, y, ta, tb).data() as Float32Array;
       expectSameBits(actual, expected);
-      expect(pool.stats.splitProducts - before).toBe(2 * m * k * n >= PARALLEL_MIN_FLOPS ? 1 : 0);
+      expect(pool.stats.splitProducts + pool.stats.heldBack - before).toBe(2 * m * k * n >= PARALLEL_MIN_FLOPS ? 1 : 0);
     }
   });
 });

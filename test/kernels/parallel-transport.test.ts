@@ -152,7 +152,7 @@ describe("workers still starting", () => {
     transport.start();
     expect(await ready).toBe(2);
     expectLikeOneThread(p, [128, 96, 64]);
-    expect(p.stats).toEqual({ splitProducts: 1, spinWaits: 2, blockingWaits: 0 });
+    expect(p.stats).toEqual({ splitProducts: 1, spinWaits: 2, blockingWaits: 0, heldBack: 0 });
   });
 
   it("split a product across the caller and the one worker that is ready", async () => {
@@ -173,7 +173,7 @@ describe("workers still starting", () => {
   it("are waited for where the transport allows it (Node's default), so the first product splits", () => {
     const p = pool({ threads: 3 });
     expectLikeOneThread(p, [128, 96, 64]);
-    expect(p.stats).toEqual({ splitProducts: 1, spinWaits: 0, blockingWaits: 2 });
+    expect(p.stats).toEqual({ splitProducts: 1, spinWaits: 0, blockingWaits: 2, heldBack: 0 });
   });
 });
 

@@ -29,6 +29,7 @@ export interface KernelExports {
     m: number, k: number, n: number,
     transA: number, transB: number, relu: number,
     work: number,
+    lda?: number, ldb?: number, ldc?: number,
   ): void;
   denseBackwardF32(
     dz: number, y: number, a: number, b: number,
@@ -128,6 +129,26 @@ export function checkMatmulArgs(
   }
   if (out !== undefined && out.length !== m * n) {
     throw new RangeError(`${fn}: out must have ${m * n} elements ([m, n] = [${m}, ${n}]), got ${out.length}`);
+  }
+}
+
+/** Validates `denseForwardF32`'s arguments with the single-thread kernels' messages. */
+export function checkDenseForwardArgs(
+  a: Float32Array, b: Float32Array, bias: Float32Array | undefined,
+  m: number, k: number, n: number, transposeA: boolean, transposeB: boolean,
+): void {
+  checkMatmulArgs("denseForwardF32", a, b, m, k, n, transposeA, transposeB, undefined);
+  if (bias !== undefined && bias.length !== n) throw new RangeError(`denseForwardF32: bias must have ${n} elements (one per output column), got ${bias.length}`);
+}
+
+/** Validates `denseBackwardF32`'s arguments with the single-thread kernels' messages. */
+export function checkDenseBackwardArgs(
+  dy: Float32Array, y: Float32Array | undefined, a: Float32Array, b: Float32Array,
+  m: number, k: number, n: number, transposeA: boolean, transposeB: boolean,
+): void {
+  checkMatmulArgs("denseBackwardF32", a, b, m, k, n, transposeA, transposeB, undefined);
+  for (const [name, t] of [["dy", dy], ["y", y]] as const) {
+    if (t !== undefined && t.length !== m * n) throw new RangeError(`denseBackwardF32: ${name} must have ${m * n} elements ([m, n] = [${m}, ${n}]), got ${t.length}`);
   }
 }
 

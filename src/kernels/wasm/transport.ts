@@ -42,8 +42,14 @@ export const JOB_BYTES = 64;
 export const JOB_CLAIM = 0;
 /** Slot: (tag << CHUNK_BITS) | panels finished. */
 export const JOB_FINISHED = 1;
-/** Slot: byte offset of the panel table, 11 gemm arguments a panel (the workspace is the thread's). */
+/** Slot: byte offset of the panel table, {@link PANEL_INTS} kernel arguments a panel. */
 export const JOB_TABLE = 2;
+/**
+ * Int32 values a panel takes in the table: the arguments of the kernels' `denseForwardF32` (a, b,
+ * bias, c, m, k, n, transA, transB, relu, then lda, ldb, ldc) but the workspace, which is the
+ * thread's. A plain product's panel has no bias and no relu.
+ */
+export const PANEL_INTS = 13;
 /** Slot: how many panels. */
 export const JOB_CHUNKS = 3;
 /** Slot: byte offset of thread 0's workspace. */
@@ -118,10 +124,10 @@ function serve(module, memory, ctrlByte) {
       if (chunk >= Atomics.load(job, ${JOB_CHUNKS})) break;
       if (Atomics.compareExchange(job, ${JOB_CLAIM}, claim, claim + 1) !== claim) continue;
       try {
-        const p = (job[${JOB_TABLE}] >>> 2) + chunk * 11;
+        const p = (job[${JOB_TABLE}] >>> 2) + chunk * ${PANEL_INTS};
         const t = new Int32Array(memory.buffer);
-        ex.gemm(t[p], t[p + 1], t[p + 2], t[p + 3], t[p + 4], t[p + 5], t[p + 6], t[p + 7], t[p + 8], t[p + 9], t[p + 10],
-                job[${JOB_WORK}] + index * job[${JOB_WORK_STRIDE}]);
+        ex.denseForwardF32(t[p], t[p + 1], t[p + 2], t[p + 3], t[p + 4], t[p + 5], t[p + 6], t[p + 7], t[p + 8], t[p + 9],
+                job[${JOB_WORK}] + index * job[${JOB_WORK_STRIDE}], t[p + 10], t[p + 11], t[p + 12]);
       } catch {
         Atomics.store(job, ${JOB_ERROR}, tag);
         Atomics.store(ctrl, ${STATUS}, 1);
