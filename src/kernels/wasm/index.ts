@@ -199,6 +199,11 @@ export class Kernels implements WasmMatmul {
     return out;
   }
 
+  /** Whether `bytes` from `arenaBase()` are addressable, growing memory if need be; past 4 GiB the module's 32-bit argument would wrap. */
+  private ensureArena(bytes: number): boolean {
+    return bytes < 2 ** 32 && this.exports.ensureArena(bytes) === 1;
+  }
+
   /** Re-creates the views after memory grew (growing detaches a plain memory's old buffer). */
   private refreshViews(): void {
     const buffer = this.memory.buffer;
@@ -226,7 +231,7 @@ export class Kernels implements WasmMatmul {
       const fit = this.freeBlocks.get(bytes)?.pop() ?? this.splitFreeBlock(bytes);
       if (fit !== undefined) return fit;
     }
-    if (this.residentEnd + bytes > budget || !this.exports.ensureArena(this.residentEnd + bytes)) return -1;
+    if (this.residentEnd + bytes > budget || !this.ensureArena(this.residentEnd + bytes)) return -1;
     const ptr = this.exports.arenaBase() + this.residentEnd;
     this.residentEnd += bytes;
     return ptr;
@@ -356,7 +361,7 @@ export class Kernels implements WasmMatmul {
     const inPlace = arrays.map((a, i) => a !== undefined && this.isResident(a) && !written.includes(i));
     const sizes = arrays.map((a, i) => (inPlace[i] ? 0 : align64((a?.length ?? 0) * 4)));
     const total = sizes.reduce((x, y) => x + y, 0) + align64(extraFloats * 4);
-    if (!ex.ensureArena(this.residentEnd + total)) throw growError(fn, this.residentEnd + total);
+    if (!this.ensureArena(this.residentEnd + total)) throw growError(fn, this.residentEnd + total);
     this.refreshViews();
     const ptrs: number[] = [];
     let at = ex.arenaBase() + this.residentEnd;
