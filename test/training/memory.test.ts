@@ -1,7 +1,7 @@
-// 10,000 training steps of a 784-128-10 MLP grow neither the WebAssembly memory nor the JavaScript
-// heap: through model.fit, whose pause after every batch lets finalizers return result blocks,
-// and through a synchronous loop, in which none can run and results go to the heap once the
-// resident budget is used up. Child processes (compiled dist/, `node --expose-gc`) so that the
+// 10,000 training steps of a 784-128-10 MLP grow neither the WebAssembly memory past its bound nor
+// the JavaScript heap: through model.fit, whose pause after every batch lets finalizers return
+// result blocks, and through a synchronous loop, in which none can run and results go to the heap
+// once the resident budget is used up. Child processes (compiled dist/, `node --expose-gc`) so that the
 // heap can be measured after full collections.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -22,13 +22,18 @@ function run(mode: "fit" | "loop"): Sample[] {
   return r.stdout.trim().split("\n").map((line) => JSON.parse(line) as Sample);
 }
 
-/** Warm-up: the first 1,000 steps fill the resident budget and the scratch; after them nothing may grow. */
-function expectFlat(samples: Sample[]): void {
+/**
+ * Memory bounded: the WebAssembly memory within twice the 64 MiB budget of result blocks (it grows
+ * by half its size at a time), and no larger at the end than after the warm-up when `settles` (no
+ * collection can free a block mid-loop, so the budget is used up in the first 1,000 steps); the
+ * heap after a full collection not growing.
+ */
+function expectBounded(samples: Sample[], settles: boolean): void {
   expect(samples.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => k * 1000));
-  const [warm, ...rest] = samples;
-  for (const s of rest) expect(s.wasmBytes, `WebAssembly memory at step ${s.step}`).toBe(warm.wasmBytes);
-  // The heap after a full collection: a few hundred KB of compiled code and caches settle in the
-  // first thousands of steps; a leak of one small object per step would add more than 1 MB.
+  for (const s of samples) expect(s.wasmBytes, `WebAssembly memory at step ${s.step}`).toBeLessThanOrEqual(128 * 2 ** 20);
+  if (settles) for (const s of samples) expect(s.wasmBytes, `WebAssembly memory at step ${s.step}`).toBe(samples[0].wasmBytes);
+  // A few hundred KB of compiled code and caches settle in the first thousands of steps; a leak of
+  // one small object per step would add more than 1 MB.
   const settled = samples[1].heapUsed;
   expect(samples[samples.length - 1].heapUsed - settled, "heap growth from step 2,000 to 10,000").toBeLessThan(2 ** 20);
 }
@@ -36,13 +41,15 @@ function expectFlat(samples: Sample[]): void {
 describe("10,000 training steps", () => {
   it("through model.fit keep memory flat and recycle result blocks", () => {
     const samples = run("fit");
-    expectFlat(samples);
-    // Finalizers ran between batches: most results after the warm-up took a recycled block.
+    // How soon a collection returns blocks is up to the engine; when it is late, results take
+    // more of the budget (or, once it is used up, the heap), never more memory than the bound.
+    expectBounded(samples, false);
+    // Finalizers ran between batches: most results took a recycled block.
     const last = samples[samples.length - 1];
     expect(last.freedBlocks).toBeGreaterThan(last.residentResults / 2);
   }, 120_000);
 
   it("in a synchronous loop keep memory flat", () => {
-    expectFlat(run("loop"));
+    expectBounded(run("loop"), true);
   }, 120_000);
 });

@@ -92,6 +92,8 @@ interface Block {
 }
 
 const MIN_BUDGET = 64 * 2 ** 20;
+/** The share of the budget in use from which {@link Kernels.askForCollection} asks for a collection, so that blocks come back before it is used up. */
+const COLLECT_AT = 0.5;
 /** The budget is at least this many of the largest block, so that a big model's step still fits a few times. */
 const BUDGET_BLOCKS = 8;
 /**
@@ -138,6 +140,10 @@ export class Kernels implements WasmMatmul {
   private largestBlock = 0;
   /** Bytes from `arenaBase()` held by resident blocks, in use or free; scratch starts above them. */
   private residentEnd = 0;
+  /** Bytes of the blocks from {@link allocResident} in use, which the results' budget leaves out. */
+  private slotBytes = 0;
+  /** Bytes of the blocks in {@link Kernels.freeBlocks}. */
+  private freeBytes = 0;
   /** Freed resident blocks by byte size, reused before the resident region grows. */
   private readonly freeBlocks = new Map<number, number[]>();
   /** Whether a block was freed since the free blocks were last merged. */
@@ -145,12 +151,15 @@ export class Kernels implements WasmMatmul {
   /** Every buffer the memory has handed out: a Float32Array on one of them is a resident view. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
   /** @internal What crossed into and out of the memory, for tests and measurements. */
-  readonly counters = { residentResults: 0, copiedResults: 0, bytesIn: 0, bytesOut: 0, freedBlocks: 0 };
+  readonly counters = { residentResults: 0, copiedResults: 0, bytesIn: 0, bytesOut: 0, freedBlocks: 0, collectionsAsked: 0 };
   /** Frees a result's block once the view that owns it is collected. */
   private readonly owners = new FinalizationRegistry<Block>((b) => {
     this.counters.freedBlocks++;
+    this.ballast = undefined;
     this.freeBlock(b.ptr, b.bytes);
   });
+  /** The array that told the engine about the blocks (see {@link Kernels.askForCollection}), until a block comes back. */
+  private ballast: ArrayBuffer | undefined;
 
   constructor(options: KernelsOptions) {
     const relaxed = options.relaxedSimd ?? "auto";
@@ -225,10 +234,10 @@ export class Kernels implements WasmMatmul {
    * giving up with -1, as also when memory cannot grow.
    */
   private takeBlock(bytes: number, budget: number): number {
-    const reused = this.freeBlocks.get(bytes)?.pop();
+    const reused = this.popFree(bytes);
     if (reused !== undefined) return reused;
     if (this.residentEnd + bytes > budget && this.mergeFreeBlocks()) {
-      const fit = this.freeBlocks.get(bytes)?.pop() ?? this.splitFreeBlock(bytes);
+      const fit = this.popFree(bytes) ?? this.splitFreeBlock(bytes);
       if (fit !== undefined) return fit;
     }
     if (this.residentEnd + bytes > budget || !this.ensureArena(this.residentEnd + bytes)) return -1;
@@ -237,7 +246,15 @@ export class Kernels implements WasmMatmul {
     return ptr;
   }
 
+  /** A freed block of exactly `bytes`, taken off the free list, if there is one. */
+  private popFree(bytes: number): number | undefined {
+    const ptr = this.freeBlocks.get(bytes)?.pop();
+    if (ptr !== undefined) this.freeBytes -= bytes;
+    return ptr;
+  }
+
   private freeBlock(ptr: number, bytes: number): void {
+    this.freeBytes += bytes;
     const list = this.freeBlocks.get(bytes);
     if (list === undefined) this.freeBlocks.set(bytes, [ptr]);
     else list.push(ptr);
@@ -268,6 +285,7 @@ export class Kernels implements WasmMatmul {
       merged.pop();
     }
     this.freeBlocks.clear();
+    this.freeBytes = 0;
     for (const b of merged) this.freeBlock(b.ptr, b.bytes);
     this.freedSinceMerge = false;
     return true;
@@ -278,7 +296,7 @@ export class Kernels implements WasmMatmul {
     let best: number | undefined;
     for (const [size, ptrs] of this.freeBlocks) if (size > bytes && ptrs.length > 0 && (best === undefined || size < best)) best = size;
     if (best === undefined) return undefined;
-    const ptr = this.freeBlocks.get(best)!.pop()!;
+    const ptr = this.popFree(best)!;
     this.freeBlock(ptr + bytes, best - bytes);
     return ptr;
   }
@@ -293,7 +311,25 @@ export class Kernels implements WasmMatmul {
     if (!this.resident || floats === 0) return -1;
     const bytes = blockBytes(floats);
     if (bytes > this.largestBlock) this.largestBlock = bytes;
-    return this.takeBlock(bytes, this.budget());
+    const budget = this.budget();
+    const block = this.takeBlock(bytes, budget + this.slotBytes);
+    // The results' blocks in use, not the region's high-water mark: freed blocks are in it too.
+    if (this.residentEnd - this.slotBytes - this.freeBytes > COLLECT_AT * budget) this.askForCollection(budget);
+    return block;
+  }
+
+  /**
+   * Makes the engine collect soon, once per round of blocks. It does not count WebAssembly memory
+   * as memory pressure, and the views that own the blocks are small, so it may not collect for
+   * thousands of steps while the blocks run out. An ArrayBuffer as large as the budget, never
+   * touched (so its pages are never committed) and held until a block comes back, is external
+   * memory it does count: a full collection follows, and the finalizers that free the dead
+   * views' blocks run at the next turn of the event loop (fit's pause after every batch).
+   */
+  private askForCollection(budget: number): void {
+    if (this.ballast !== undefined) return;
+    this.ballast = new ArrayBuffer(budget);
+    this.counters.collectionsAsked++;
   }
 
   /** The result of `floats` values at `ptr`: the view that owns block `block`, or a copy out of scratch when `block` is -1. */
@@ -330,11 +366,13 @@ export class Kernels implements WasmMatmul {
     const bytes = blockBytes(floats);
     const ptr = this.takeBlock(bytes, Infinity);
     if (ptr < 0) throw growError(fn, this.residentEnd + bytes);
+    this.slotBytes += bytes;
     return ptr;
   }
 
   /** @internal Returns a block from {@link allocResident} of `floats` values for reuse. */
   freeResident(ptr: number, floats: number): void {
+    this.slotBytes -= blockBytes(floats);
     this.freeBlock(ptr, blockBytes(floats));
   }
 
