@@ -608,6 +608,19 @@ export function allocateF32(n: number): Float32Array {
   return sharedKernels()?.allocateF32(n) ?? new Float32Array(n);
 }
 
+/**
+ * @internal A copy of `values` in the shared kernels' memory, which their products then read in
+ * place, or undefined where results do not live there (no shared memory, or the budget is used up).
+ */
+export function residentCopy(values: Float32Array): Float32Array | undefined {
+  const kernels = sharedKernels();
+  if (kernels === null || !kernels.resident) return undefined;
+  const copy = kernels.allocateF32(values.length);
+  if (!kernels.isResident(copy)) return undefined;
+  copy.set(values);
+  return copy;
+}
+
 /** @internal The shared kernels, or an error naming `fn` where WebAssembly SIMD cannot run. */
 export function kernelsFor(fn: string): Kernels {
   const kernels = sharedKernels();
