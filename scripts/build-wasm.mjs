@@ -12,6 +12,7 @@
 // and one of assembly/conv.ts, which imports the memory of a plain or relaxed instance (it does
 // no multiply-adds, so one build serves both):
 //   wasmConvBase64             SIMD128 im2col, col2im and pooling, importing `env.memory`
+//   wasmConvThreadsBase64      the same, importing a shared `env.memory` (the threads build's)
 //
 // Usage: node scripts/build-wasm.mjs [--wat=DIR]   (also writes each build's text format into DIR, for inspection)
 
@@ -37,6 +38,7 @@ const threads = [
 const builds = [
   { name: "wasmBase64", flags: [], doc: "SIMD128 kernels" },
   { name: "wasmConvBase64", flags: ["--importMemory"], doc: "SIMD128 convolution and pooling kernels importing `env.memory`", entry: "assembly/conv.ts" },
+  { name: "wasmConvThreadsBase64", flags: threads, doc: "SIMD128 convolution and pooling kernels importing a shared `env.memory`", entry: "assembly/conv.ts" },
   { name: "wasmRelaxedBase64", flags: relaxed, doc: "SIMD128 + relaxed-SIMD (FMA) kernels" },
   { name: "wasmThreadsBase64", flags: threads, doc: "SIMD128 kernels importing a shared `env.memory`" },
   { name: "wasmThreadsRelaxedBase64", flags: [...threads, ...relaxed], doc: "SIMD128 + relaxed-SIMD kernels importing a shared `env.memory`" },

@@ -4,7 +4,7 @@
  * @module
  */
 import { getBackend } from "../kernels/backend.js";
-import { kernelsFor, sgdMomentumF32, type Kernels } from "../kernels/wasm/index.js";
+import { allocateF32, kernelsFor, sgdMomentumF32, type Kernels } from "../kernels/wasm/index.js";
 import { BASE_OPTIONS, Optimizer, type OptimizerConfig, type OptimizerOptions, type SlotUpdate } from "./optimizer.js";
 import { scaled } from "./gradients.js";
 import { checkBoolean, checkConvention, checkNumber, checkOptionNames, nonNegative, type Convention } from "./options.js";
@@ -77,7 +77,7 @@ export function sgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatA
     && n >= WASM_MIN_ELEMENTS && getBackend() === "wasm") {
     return sgdMomentumF32(weight, grad, velocity, lr, m, 1 - dampening, wd, nesterov);
   }
-  const w = allocateLike(weight);
+  const w = newWeight(weight);
   if (m === 0) {
     for (let i = 0; i < n; i++) w[i] = weight[i] - lr * (grad[i] + wd * weight[i]);
     return { weight: w, velocity: undefined };
@@ -94,6 +94,14 @@ export function sgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatA
   return { weight: w, velocity: v };
 }
 
+/**
+ * The array a step writes the new weight into: for large float32 weights on the `"wasm"` backend,
+ * in WebAssembly memory where it has room, so the next step's products read it in place.
+ */
+function newWeight(weight: FloatArray): FloatArray {
+  return weight instanceof Float32Array && weight.length >= WASM_MIN_ELEMENTS && getBackend() === "wasm" ? allocateF32(weight.length) : allocateLike(weight);
+}
+
 /** Keras' rule of {@link sgdUpdate}: the velocity holds `−lr·g` terms, so the rate of each past step stays in it. */
 function kerasSgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatArray | undefined, hp: SGDHyperparameters): { weight: FloatArray; velocity: FloatArray | undefined } {
   const { learningRate: lr, momentum: m, nesterov, weightDecay: wd } = hp;
@@ -105,7 +113,7 @@ function kerasSgdUpdate(weight: FloatArray, grad: FloatArray, velocity: FloatArr
     && n >= WASM_MIN_ELEMENTS && getBackend() === "wasm") {
     return sgdMomentumF32(w0, grad, velocity ?? new Float32Array(n), -1, m, -lr, 0, false);
   }
-  const w = allocateLike(weight);
+  const w = newWeight(weight);
   if (m === 0) {
     for (let i = 0; i < n; i++) w[i] = w0[i] - lr * grad[i];
     return { weight: w, velocity: undefined };

@@ -110,7 +110,7 @@ export class Tensor {
   values(): TypedArray {
     if (this._contiguous) {
       const b = this._buffer;
-      return this._offset === 0 && b.length === this._size ? b : b.subarray(this._offset, this._offset + this._size);
+      return this._offset === 0 && b.length === this._size ? b : subarrayOf(b, this._offset, this._offset + this._size);
     }
     if (this._dense === undefined) {
       this._dense = allocate(this._dtype, this._size, "Tensor", this._shape);
@@ -185,6 +185,20 @@ export class Tensor {
     const values = text.slice(text.indexOf("\n") + 1).replace(/^/gm, "    ");
     console.log(`Tensor\n  dtype: ${this._dtype}\n  rank: ${this.rank}\n  shape: [${this._shape.join(", ")}]\n  values:\n${values}`);
   }
+}
+
+/**
+ * Subarrays of arrays in shared memory, each keeping its parent alive: the parent may be a view
+ * that owns a block of WebAssembly memory, freed when the parent is collected (see
+ * `kernels/wasm/index.ts`), and a subarray does not refer to it by itself.
+ */
+const PARENTS = new WeakMap<TypedArray, TypedArray>();
+
+/** @internal `b.subarray(start, end)`, which keeps `b` alive as long as it lives. */
+export function subarrayOf(b: TypedArray, start: number, end: number): TypedArray {
+  const sub = b.subarray(start, end);
+  if (!(b.buffer instanceof ArrayBuffer)) PARENTS.set(sub, b);
+  return sub;
 }
 
 function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {

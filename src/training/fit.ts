@@ -7,6 +7,8 @@
 import { tensor, randomUniform, type Seed } from "../tensor/create.js";
 import { describe, Tensor } from "../tensor/tensor.js";
 import { gather, slice } from "../ops/shape.js";
+import { getBackend } from "../kernels/backend.js";
+import { residentCopy } from "../kernels/wasm/index.js";
 import { checkOptions, positiveInteger } from "../layers/options.js";
 import type { AnyModel, ModelOutput } from "../layers/model.js";
 import type { Callback, Logs, TrainingParams } from "./callbacks.js";
@@ -122,7 +124,7 @@ export async function fitModel(model: AnyModel, x: Tensor | readonly Tensor[], y
         await callbacks.call("onBatchBegin", batch, {});
         const start = batch * batchSize;
         const size = Math.min(batchSize, samples - start);
-        const b = order === undefined ? sliceData(train, start, size) : takeRows(train, order.subarray(start, start + size));
+        const b = residentInputs(order === undefined ? sliceData(train, start, size) : takeRows(train, order.subarray(start, start + size)));
         const parts: (Tensor | undefined)[] = [];
         let step;
         try {
@@ -181,6 +183,21 @@ interface Data {
 }
 
 /** What the model's `call` takes: the one input, or the list. */
+/**
+ * The batch with its large float32 inputs copied into WebAssembly memory where results live there:
+ * the first layer's forward and backward products then read them in place, one copy instead of
+ * two (each product would copy a batch that lives on the JavaScript heap in).
+ */
+function residentInputs(d: Data): Data {
+  if (getBackend() !== "wasm") return d;
+  const xs = d.xs.map((t) => {
+    if (t.dtype !== "float32" || t.size < 1024) return t;
+    const copy = residentCopy(t.values() as Float32Array);
+    return copy === undefined ? t : new Tensor(copy, t.shape, "float32");
+  });
+  return { ...d, xs };
+}
+
 function modelInput(d: Data): Tensor | Tensor[] {
   return d.xList ? d.xs : d.xs[0];
 }

@@ -96,6 +96,9 @@ export function kernelImports(memory?: WebAssembly.Memory): WebAssembly.Imports 
   };
 }
 
+/** Pages of a shared memory: it must declare a maximum, as the threads build's import does (see scripts/build-wasm.mjs). */
+export const SHARED_MAX_PAGES = 16384;
+
 export const align64 = (x: number): number => Math.ceil(x / 64) * 64;
 
 function checkDim(fn: string, name: string, value: number): void {

@@ -7,7 +7,7 @@
 import type { WindowGeometry } from "../conv/geometry.js";
 import { compileKernels, kernelImports } from "./common.js";
 import { kernelsFor, type Kernels } from "./index.js";
-import { wasmConvBase64 } from "./kernels.generated.js";
+import { wasmConvBase64, wasmConvThreadsBase64 } from "./kernels.generated.js";
 
 /** The raw exports of `assembly/conv.ts` (pointers are byte offsets into the shared memory). */
 export interface ConvExports {
@@ -32,8 +32,10 @@ export function convKernels(fn: string): { kernels: Kernels; conv: ConvExports }
   const kernels = kernelsFor(fn);
   if (instance?.kernels !== kernels) {
     // No multiply-adds here, so the plain build serves the relaxed matmul build as well.
-    const { module } = compileKernels(wasmConvBase64, wasmConvBase64, false);
-    const conv = new WebAssembly.Instance(module, kernelImports(kernels.exports.memory)).exports as unknown as ConvExports;
+    // A shared memory is only accepted by a module that declares its import shared.
+    const build = kernels.resident ? wasmConvThreadsBase64 : wasmConvBase64;
+    const { module } = compileKernels(build, build, false);
+    const conv = new WebAssembly.Instance(module, kernelImports(kernels.memory)).exports as unknown as ConvExports;
     instance = { kernels, conv };
   }
   return instance;
